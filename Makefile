@@ -1,0 +1,37 @@
+# The two commands a new machine needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@echo "== specloom check examples/ (broken.yaml has errors on purpose)"
+	-$(BIN)/specloom check examples
+	@echo
+	@echo "== specloom plan examples/openapi/bookstore.yaml (python/fastapi)"
+	$(BIN)/specloom plan examples/openapi/bookstore.yaml
+	@echo
+	@echo "== specloom plan examples/adr/0003-rate-limiter.md"
+	$(BIN)/specloom plan examples/adr/0003-rate-limiter.md
+
+test: $(STAMP)
+	$(BIN)/ruff check server tests bench
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check server tests bench
+	$(BIN)/ruff format --check server tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_core.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

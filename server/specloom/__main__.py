@@ -1,0 +1,5 @@
+import sys
+
+from specloom.cli import main
+
+sys.exit(main())

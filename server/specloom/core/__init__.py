@@ -1,0 +1,1 @@
+"""The pure core: no LSP, no network, no subprocess."""

@@ -1,0 +1,374 @@
+"""Map JSON pointers to exact source ranges in YAML and JSON documents.
+
+Values come from a fast loader that knows no positions, so positions are found on
+demand. Block-style YAML (nearly every hand-written spec) is located by a line scan
+that only visits the containers on the pointer's path. Anything the scan cannot be
+sure of (flow collections, aliases, complex keys, JSON) falls back to PyYAML's
+composer, whose node marks are exact but cost ~1 s on a 3 MB spec, so it runs at
+most once per document and only when needed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from specloom.core.findings import Position, Range
+from specloom.core.source import SourceText
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    key: Range  # the key (or the `- ` line of a sequence item): what to underline for the element
+    value: Range  # the value alone: what to underline for a bad value
+    full: Range  # key and value together
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if pointer in ("", "#", "#/"):
+        return []
+    body = pointer[1:] if pointer.startswith("#") else pointer
+    return [p.replace("~1", "/").replace("~0", "~") for p in body.lstrip("/").split("/")] if body else []
+
+
+def join_pointer(parts: list[str] | tuple[str, ...]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+_PLAIN_KEY = re.compile(r"([^\s'\"#\[\]{},?&*!|>%@`-][^\n]*?|-[^\s\n][^\n]*?)[ \t]*:(?=[ \t]|$)")
+_DQ_KEY = re.compile(r'"((?:[^"\\\n]|\\.)*)"[ \t]*:(?=[ \t]|$)')
+_SQ_KEY = re.compile(r"'((?:[^'\n]|'')*)'[ \t]*:(?=[ \t]|$)")
+_PROPS = re.compile(r"(?:[&!][^\s]*[ \t]+)*")  # anchors and tags before a value
+_DQ_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\/": "/", "\\n": "\n", "\\t": "\t"}
+
+
+class _Unsure(Exception):
+    """The line scan cannot locate this pointer with certainty."""
+
+
+@dataclass(slots=True)
+class _Block:
+    """A YAML node in the line model: starts at (line, col), owns lines up to `end` (exclusive)."""
+
+    line: int
+    col: int
+    end: int
+
+
+class YamlLineLocator:
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self._indent: list[int] = [-2] * len(lines)  # -2: not computed, -1: blank or comment
+        self._mapping_index: dict[tuple[int, int], dict[str, tuple[int, int]]] = {}
+        self._items: dict[tuple[int, int], list[int]] = {}
+        self._entry_ends: dict[tuple[int, int], int] = {}
+
+    # --- line facts -------------------------------------------------------
+    def indent(self, i: int) -> int:
+        value = self._indent[i]
+        if value == -2:
+            text = self.lines[i]
+            stripped = text.lstrip(" ")
+            if not stripped or stripped.startswith("#") or stripped.startswith("\t") and not stripped.strip():
+                value = -1
+            elif stripped.startswith("\t"):
+                raise _Unsure  # tabs in indentation: let the exact parser decide
+            else:
+                value = len(text) - len(stripped)
+            self._indent[i] = value
+        return value
+
+    def region_end(self, start: int, col: int, limit: int) -> int:
+        """First line after `start` whose content begins at or left of `col`."""
+        i = start + 1
+        while i < limit:
+            ind = self.indent(i)
+            if ind != -1 and ind <= col:
+                return i
+            i += 1
+        return limit
+
+    def last_content_line(self, start: int, end: int) -> int:
+        i = end - 1
+        while i > start and self.indent(i) == -1:
+            i -= 1
+        return i
+
+    # --- keys and items ---------------------------------------------------
+    def key_at(self, line: int, col: int) -> tuple[str, int, int] | None:
+        """(key, end column of the key token, column after the colon) for a key at (line, col)."""
+        text = self.lines[line]
+        ch = text[col : col + 1]
+        if ch == '"':
+            m = _DQ_KEY.match(text, col)
+            if not m:
+                return None
+            raw = m.group(1)
+            if "\\" in raw:
+                if re.search(r"\\[^\"\\/nt]", raw):
+                    raise _Unsure
+                raw = re.sub(r'\\["\\/nt]', lambda e: _DQ_ESCAPES[e.group(0)], raw)
+            return raw, col + len(m.group(1)) + 2, m.end()
+        if ch == "'":
+            m = _SQ_KEY.match(text, col)
+            if not m:
+                return None
+            return m.group(1).replace("''", "'"), col + len(m.group(1)) + 2, m.end()
+        if ch in ("?", "[", "{", "&", "*", "!", "|", ">"):
+            raise _Unsure
+        m = _PLAIN_KEY.match(text, col)
+        if not m:
+            return None
+        key = m.group(1)
+        if " #" in key:
+            return None
+        return key, col + len(key), m.end()
+
+    def is_item(self, line: int, col: int) -> bool:
+        text = self.lines[line]
+        return text.startswith("-", col) and (len(text) == col + 1 or text[col + 1] in " \t")
+
+    def inline_start(self, line: int, col: int) -> int | None:
+        """Column where inline content starts at or after `col`, skipping anchors/tags; None if none."""
+        text = self.lines[line]
+        i = col
+        while i < len(text) and text[i] in " \t":
+            i += 1
+        if i >= len(text) or text[i] == "#":
+            return None
+        if text[i] in "&!":
+            m = _PROPS.match(text, i)
+            i = m.end() if m else i
+            if i >= len(text) or text[i] == "#":
+                return None
+        return i
+
+    # --- navigation -------------------------------------------------------
+    def mapping_children(self, block: _Block) -> dict[str, tuple[int, int]]:
+        cached = self._mapping_index.get((block.line, block.col))
+        if cached is not None:
+            return cached
+        children: dict[str, tuple[int, int]] = {}
+        first = self.key_at(block.line, block.col)
+        if first is None:
+            raise _Unsure
+        children[first[0]] = (block.line, block.col)
+        for i in range(block.line + 1, block.end):
+            if self.indent(i) == block.col:
+                found = self.key_at(i, block.col)
+                if found is None:
+                    if self.is_item(i, block.col):
+                        continue  # a sequence at the key's own indent belongs to the previous key
+                    raise _Unsure
+                if found[0] in children:
+                    raise _Unsure  # duplicate keys: the exact parser decides which one wins
+                children[found[0]] = (i, block.col)
+        self._mapping_index[(block.line, block.col)] = children
+        return children
+
+    def sequence_items(self, block: _Block) -> list[int]:
+        items = self._items.get((block.line, block.col))
+        if items is None:
+            items = [
+                i
+                for i in range(block.line, block.end)
+                if (i == block.line or self.indent(i) == block.col) and self.is_item(i, block.col)
+            ]
+            self._items[(block.line, block.col)] = items
+        return items
+
+    def child_block(self, line: int, after_col: int, end: int, owner_col: int) -> _Block | None:
+        """The block value that follows an indicator (`key:` or `- `) ending at `after_col`."""
+        start = self.inline_start(line, after_col)
+        if start is not None:
+            text = self.lines[line]
+            if text[start] in "[{*|>\"'":
+                raise _Unsure
+            if self.key_at(line, start) is not None or self.is_item(line, start):
+                return _Block(line, start, end)
+            return None  # an inline scalar has no children
+        i = line + 1
+        while i < end and self.indent(i) == -1:
+            i += 1
+        if i >= end:
+            return None
+        return _Block(i, self.indent(i), end)
+
+    def entry_end(self, line: int, col: int, limit: int) -> int:
+        """End (exclusive) of a mapping entry or sequence item starting at (line, col)."""
+        cached = self._entry_ends.get((line, col))
+        if cached is not None:
+            return cached
+        end = self.region_end(line, col, limit)
+        # `key:` followed by a sequence written at the key's own indent
+        text = self.lines[line]
+        if not self.is_item(line, col) and self.inline_start(line, len(text.rstrip())) is None:
+            while end < limit and self.indent(end) == col and self.is_item(end, col):
+                end = self.region_end(end, col, limit)
+        self._entry_ends[(line, col)] = end
+        return end
+
+    def locate(self, parts: list[str]) -> Located:
+        first = 0
+        while first < len(self.lines) and (self.indent(first) == -1 or self.lines[first].startswith(("---", "%"))):
+            if self.lines[first].startswith("---") and self.lines[first].strip() != "---":
+                raise _Unsure  # content on the document-start line
+            first += 1
+        total = len(self.lines)
+        if first >= total:
+            raise _Unsure
+        block = _Block(first, self.indent(first), total)
+        if not parts:
+            last = self.last_content_line(first, total)
+            whole = Range(Position(first, block.col), Position(last, len(self.lines[last].rstrip())))
+            return Located(whole, whole, whole)
+        located: Located | None = None
+        for depth, part in enumerate(parts):
+            if self.is_item(block.line, block.col):
+                items = self.sequence_items(block)
+                if not part.isdigit() or int(part) >= len(items):
+                    raise _Unsure
+                line = items[int(part)]
+                end = items[int(part) + 1] if int(part) + 1 < len(items) else self.entry_end(line, block.col, block.end)
+                key_end = len(self.lines[line].rstrip())
+                located = self._located(line, block.col, key_end, line, block.col + 1, end)
+                if depth + 1 < len(parts):
+                    child = self.child_block(line, block.col + 1, end, block.col)
+                    if child is None:
+                        raise _Unsure
+                    block = child
+            else:
+                children = self.mapping_children(block)
+                if part not in children:
+                    raise _Unsure
+                line, col = children[part]
+                _, key_end, after = self.key_at(line, col)
+                end = self.entry_end(line, col, block.end)
+                located = self._located(line, col, key_end, line, after, end)
+                if depth + 1 < len(parts):
+                    child = self.child_block(line, after, end, col)
+                    if child is None:
+                        raise _Unsure
+                    block = child
+        assert located is not None
+        return located
+
+    def _located(self, key_line: int, key_col: int, key_end: int, line: int, after: int, end: int) -> Located:
+        last = self.last_content_line(line, end)
+        last_end = len(_strip_comment(self.lines[last]))
+        key = Range(Position(key_line, key_col), Position(key_line, key_end))
+        start = self.inline_start(line, after)
+        if start is None:
+            nxt = line + 1
+            while nxt < end and self.indent(nxt) == -1:
+                nxt += 1
+            value_start = Position(nxt, self.indent(nxt)) if nxt < end else Position(line, after)
+        else:
+            value_start = Position(line, start)
+        value_end = Position(last, last_end) if last > line or start is not None else Position(line, after)
+        value = Range(value_start, max(value_end, value_start))
+        return Located(key, value, Range(key.start, max(value.end, key.end)))
+
+
+def _strip_comment(text: str) -> str:
+    """The line without a trailing comment, conservatively (quotes may hide a #)."""
+    if "#" in text and "'" not in text and '"' not in text:
+        cut = text.find(" #")
+        if cut != -1:
+            text = text[:cut]
+    return text.rstrip()
+
+
+class _ComposedLocator:
+    """Exact positions from PyYAML's composer: slow, used when the line scan is unsure."""
+
+    def __init__(self, text: str):
+        loader = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
+        try:
+            self.root = loader.get_single_node()
+        finally:
+            loader.dispose()
+
+    def locate(self, parts: list[str]) -> Located | None:
+        node = self.root
+        key_node = None
+        for part in parts:
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and str(k.value) == part:
+                        key_node, node = k, v
+                        break
+                else:
+                    return None
+            elif isinstance(node, yaml.SequenceNode):
+                if not part.isdigit() or int(part) >= len(node.value):
+                    return None
+                node = node.value[int(part)]
+                key_node = node
+            else:
+                return None
+        if node is None:
+            return None
+        value = _mark_range(node.start_mark, node.end_mark)
+        key = _mark_range(key_node.start_mark, key_node.end_mark) if key_node is not None else value
+        return Located(key, value, Range(min(key.start, value.start), max(key.end, value.end)))
+
+
+def _mark_range(start, end) -> Range:
+    return Range(Position(start.line, start.column), Position(end.line, end.column))
+
+
+class Locator:
+    """Pointer -> Located for one document, caching what it learns."""
+
+    def __init__(self, source: SourceText, is_json: bool = False):
+        self.source = source
+        self._lines = YamlLineLocator(source.text.split("\n")) if not is_json else None
+        self._composed: _ComposedLocator | None = None
+        self._compose_failed = False
+        self._cache: dict[str, Located | None] = {}
+
+    def locate(self, pointer: str) -> Located | None:
+        if pointer in self._cache:
+            return self._cache[pointer]
+        parts = split_pointer(pointer)
+        found: Located | None = None
+        if self._lines is not None:
+            try:
+                found = self._lines.locate(parts)
+            except (_Unsure, IndexError):
+                found = None
+        if found is None:
+            found = self._locate_composed(parts)
+        self._cache[pointer] = found
+        return found
+
+    def _locate_composed(self, parts: list[str]) -> Located | None:
+        if self._compose_failed:
+            return None
+        if self._composed is None:
+            try:
+                self._composed = _ComposedLocator(self.source.text)
+            except (yaml.YAMLError, RecursionError, ValueError):
+                self._compose_failed = True
+                return None
+        return self._composed.locate(parts)
+
+    def nearest(self, pointer: str) -> tuple[str, Located]:
+        """The deepest existing ancestor of `pointer` (the pointer itself if it exists)."""
+        parts = split_pointer(pointer)
+        while parts:
+            found = self.locate(join_pointer(parts))
+            if found is not None:
+                return join_pointer(parts), found
+            parts = parts[:-1]
+        return "", self.root()
+
+    def root(self) -> Located:
+        found = self.locate("")
+        if found is None:
+            whole = self.source.span(0, len(self.source.text.rstrip()))
+            found = Located(whole, whole, whole)
+        return found

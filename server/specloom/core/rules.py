@@ -1,0 +1,79 @@
+"""Every finding code Specloom can emit, in one place.
+
+The registry feeds SARIF rule metadata, LSP code descriptions and docs/rules.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from specloom.core.findings import Severity
+
+DOCS_BASE = "https://specloom.dev/docs/rules"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+    @property
+    def help_uri(self) -> str:
+        return f"{DOCS_BASE}#{self.code.lower()}"
+
+
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
+
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        # Reading input
+        Rule("IO001", "unreadable-input", _E, "The file cannot be read (missing, a directory, or no permission)."),
+        Rule("IO002", "binary-input", _E, "The file holds binary data, not text."),
+        Rule("IO003", "not-utf8", _E, "The file is not valid UTF-8."),
+        Rule("IO004", "empty-input", _E, "The file is empty."),
+        Rule("IO005", "input-too-large", _E, "The file exceeds the configured size limit."),
+        Rule("IO006", "unknown-spec-kind", _W, "The file is not an OpenAPI, GraphQL, ADR or user-story document."),
+        # YAML / JSON syntax
+        Rule("SYN001", "syntax-error", _E, "The YAML or JSON does not parse."),
+        Rule("SYN002", "duplicate-key", _E, "A mapping has the same key twice."),
+        # OpenAPI
+        Rule("OAS001", "swagger-unsupported", _E, "Swagger 2.0 documents are not supported; convert to OpenAPI 3."),
+        Rule("OAS002", "unknown-openapi-version", _E, "The `openapi` field is missing or names an unsupported version."),
+        Rule("OAS100", "schema-violation", _E, "The document breaks the official OpenAPI schema."),
+        Rule("OAS101", "unresolved-ref", _E, "A `$ref` points at nothing."),
+        Rule("OAS102", "cyclic-ref", _E, "A `$ref` chain loops back to itself without any structure in between."),
+        Rule("OAS103", "external-ref-unreadable", _E, "A `$ref` names a file that cannot be read or parsed."),
+        Rule("OAS110", "duplicate-operation-id", _E, "Two operations share an operationId."),
+        Rule("OAS111", "missing-operation-id", _W, "An operation has no operationId; generated names would be derived."),
+        Rule("OAS112", "undeclared-path-parameter", _E, "A `{name}` in the path template has no `in: path` parameter."),
+        Rule("OAS113", "unused-path-parameter", _E, "An `in: path` parameter does not appear in the path template."),
+        Rule("OAS114", "no-success-response", _E, "An operation declares no 2xx (or default) response."),
+        Rule("OAS115", "request-body-without-schema", _W, "A request body media type has no schema."),
+        # Security of spec text
+        Rule("SEC001", "secret-in-spec", _E, "A value looks like a real credential."),
+        Rule("SEC002", "prompt-injection", _E, "Text addresses an AI with instructions; it will only ever be quoted."),
+        Rule("SEC003", "insecure-server-url", _W, "A server URL uses plain http:// on a non-local host."),
+        # ADRs
+        Rule("ADR001", "missing-section", _E, "A section the ADR format requires is missing."),
+        Rule("ADR002", "unknown-status", _W, "The status is not one the ADR format knows."),
+        Rule("ADR003", "superseded-without-link", _W, "A superseded ADR does not link to its successor."),
+        Rule("ADR004", "file-path-escapes", _E, "A `File:` path is absolute or leaves the workspace."),
+        Rule("ADR005", "code-block-syntax", _E, "A code block does not parse in its language."),
+        Rule("ADR006", "broken-link", _E, "A link points at a file that does not exist."),
+        Rule("ADR007", "missing-title", _W, "The ADR has no title, so its id is taken from the file name."),
+        Rule("ADR008", "unknown-block-language", _I, "A `File:` block's language has no parser; it is not syntax-checked."),
+        # GraphQL
+        Rule("GQL001", "graphql-syntax", _E, "The GraphQL SDL does not parse."),
+        Rule("GQL002", "graphql-schema", _E, "The GraphQL schema is invalid."),
+        # User stories
+        Rule("STY001", "story-form", _E, "The story is not in the form 'As a …, I want …, so that …'."),
+        Rule("STY002", "story-no-criteria", _E, "The story has no acceptance criteria list."),
+    )
+}
+
+
+def rule(code: str) -> Rule:
+    return RULES[code]

@@ -1,0 +1,1 @@
+"""Renderings of findings and plans for people (text) and tools (JSON, SARIF)."""
