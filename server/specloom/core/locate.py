@@ -284,7 +284,9 @@ def _strip_comment(text: str) -> str:
 class _ComposedLocator:
     """Exact positions from PyYAML's composer: slow, used when the line scan is unsure."""
 
-    def __init__(self, text: str):
+    def __init__(self, source: SourceText):
+        self.source = source
+        text = source.text
         loader = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
         try:
             self.root = loader.get_single_node()
@@ -311,13 +313,13 @@ class _ComposedLocator:
                 return None
         if node is None:
             return None
-        value = _mark_range(node.start_mark, node.end_mark)
-        key = _mark_range(key_node.start_mark, key_node.end_mark) if key_node is not None else value
+        value = self._range(node)
+        key = self._range(key_node) if key_node is not None else value
         return Located(key, value, Range(min(key.start, value.start), max(key.end, value.end)))
 
-
-def _mark_range(start, end) -> Range:
-    return Range(Position(start.line, start.column), Position(end.line, end.column))
+    def _range(self, node) -> Range:
+        # Offsets, not PyYAML's line numbers: YAML 1.1 also breaks lines at U+0085/U+2028, LSP does not.
+        return self.source.span(node.start_mark.index, node.end_mark.index)
 
 
 class Locator:
@@ -350,7 +352,7 @@ class Locator:
             return None
         if self._composed is None:
             try:
-                self._composed = _ComposedLocator(self.source.text)
+                self._composed = _ComposedLocator(self.source)
             except (yaml.YAMLError, RecursionError, ValueError):
                 self._compose_failed = True
                 return None

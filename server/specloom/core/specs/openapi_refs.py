@@ -46,6 +46,7 @@ class RefResolver:
         self.max_file_bytes = max_file_bytes
         self.documents: dict[str, Document] = {os.path.abspath(root.path): root}
         self.file_problems: dict[str, str] = {}
+        self._followed: dict[tuple[int, str], Target | Unresolved] = {}
 
     def document_for(self, base: Document, file_part: str) -> Document | Unresolved:
         if "://" in file_part:
@@ -93,17 +94,20 @@ class RefResolver:
 
     def follow(self, value: object, doc: Document, pointer: str) -> Target | Unresolved:
         """Follow `$ref` chains from a value to the first value that is not a reference."""
-        seen: set[tuple[int, str]] = set()
-        current = Target(doc, pointer, value)
-        while isinstance(current.value, dict) and isinstance(current.value.get("$ref"), str):
+        chain: list[tuple[int, str]] = []
+        current: Target | Unresolved = Target(doc, pointer, value)
+        while isinstance(current, Target) and isinstance(current.value, dict) and isinstance(current.value.get("$ref"), str):
             key = (id(current.doc), current.pointer)
-            if key in seen:
-                return Unresolved("cycle", "This `$ref` chain loops back to itself and never reaches a definition.")
-            seen.add(key)
-            step = self.resolve_once(current.value["$ref"], current.doc)
-            if isinstance(step, Unresolved):
-                return step
-            current = step
+            if key in self._followed:  # chains share tails: remember where each link ends
+                current = self._followed[key]
+                break
+            if key in chain:
+                current = Unresolved("cycle", "This `$ref` chain loops back to itself and never reaches a definition.")
+                break
+            chain.append(key)
+            current = self.resolve_once(current.value["$ref"], current.doc)
+        if pointer:  # the root call with an empty pointer is an ad-hoc value, not a place in the document
+            self._followed.update(dict.fromkeys(chain, current))
         return current
 
     def deref(self, value: object, doc: Document | None = None) -> object:
