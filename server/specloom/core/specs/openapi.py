@@ -333,7 +333,10 @@ def _parameters(spec: OpenAPISpec, raw: object, pointer: str) -> list[Parameter]
     for index, entry in enumerate(raw):
         param = spec.resolver.deref(entry)
         if isinstance(param, dict) and isinstance(param.get("name"), str) and isinstance(param.get("in"), str):
-            schema = spec.resolver.deref(param.get("schema", {}))
+            # A named component schema stays a reference, so generators can use its name.
+            schema = param.get("schema", {})
+            if not (isinstance(schema, dict) and str(schema.get("$ref", "")).startswith("#/components/schemas/")):
+                schema = spec.resolver.deref(schema)
             out.append(Parameter(param["name"], param["in"], bool(param.get("required")),
                                  schema if isinstance(schema, dict) else {}, f"{pointer}/{index}"))
     return out

@@ -1,0 +1,1 @@
+"""Versioned template packs: discovery, validation, security checks and sandboxed rendering."""

@@ -1,0 +1,82 @@
+"""Render contexts: what each (language, framework) pack sees when it renders a spec."""
+
+from __future__ import annotations
+
+from specloom.core.apimodel import ApiModel, _types, build_api_model
+from specloom.templates.packs import Pack, PackError
+
+BEHAVIOUR = {
+    "list": "lists stored items (declared filters, limit/offset)",
+    "create": "validates and stores a new item",
+    "read": "returns the item, 404 when unknown",
+    "replace": "replaces the item, 404 when unknown",
+    "update": "changes the given fields, 404 when unknown",
+    "delete": "removes the item (204), 404 when unknown",
+}
+
+
+def validate_variables(pack: Pack, given: dict[str, object]) -> dict[str, object]:
+    import re
+
+    unknown = sorted(set(given) - set(pack.variables))
+    if unknown:
+        raise PackError(f"{pack.ref} has no variable(s) {', '.join(unknown)}; it knows {', '.join(sorted(pack.variables))}")
+    values: dict[str, object] = {}
+    for name, var in pack.variables.items():
+        value = given.get(name, var.default)
+        if value is None:
+            if var.required:
+                raise PackError(f"{pack.ref} needs the variable `{name}`: {var.description}")
+            continue
+        if var.type == "string" and not isinstance(value, str):
+            raise PackError(f"variable `{name}` of {pack.ref} must be a string, not {value!r}")
+        if var.pattern and not re.fullmatch(var.pattern, str(value)):
+            raise PackError(f"variable `{name}` = {value!r} does not match {var.pattern}")
+        values[name] = value
+    return values
+
+
+def python_fastapi(pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object]) -> tuple[dict, list, ApiModel]:
+    from specloom.templates.fastapi_view import FastAPIView
+
+    values = validate_variables(pack, variables)
+    api = build_api_model(spec, operation_ids)
+    view = FastAPIView(api, spec.deref)
+    package = str(values.get("package") or api.package)
+    scheme = api.security[0] if api.security else None
+    if len(api.security) > 1:
+        api.gaps.append(f"only the first security scheme ({scheme.name}) is enforced; "
+                        f"{', '.join(s.name for s in api.security[1:])} are not")
+    for rv in view.resources:
+        for route in rv.routes:
+            for q in route.query_params:
+                if route.op.kind == "list" and q.name not in ("limit", "offset") and not q.filter_field:
+                    api.gaps.append(f"{route.op.operation_id}: query parameter `{q.name}` matches no item field, so it is not applied")
+    error_code_is_int = False
+    if api.error_model:
+        code_field = next((f for f in api.models[api.error_model].fields if f.name == api.error_code_field), None)
+        error_code_is_int = code_field is not None and "integer" in _types(spec.deref(code_field.schema))
+        if api.error_code_field is None:
+            code_int = next((f for f in api.models[api.error_model].fields
+                             if "integer" in _types(spec.deref(f.schema)) and f.name in ("code", "status")), None)
+            if code_int:
+                api.error_code_field, error_code_is_int = code_int.name, True
+    token_env = f"{package.upper()}_API_TOKENS"
+
+    def auth_header(token: str) -> str:
+        if scheme is not None and scheme.kind == "apiKey":
+            return f'"{scheme.param_name}": "{token}"'
+        return f'"Authorization": "{"Basic" if scheme and scheme.kind == "basic" else "Bearer"} {token}"'
+
+    context = {
+        "api": api, "view": view, "package": package, "pack": pack, "types": view.types,
+        "python_requires": values.get("python_requires", ">=3.11"), "token_env": token_env,
+        "secured": api.secured, "auth_scheme": scheme, "auth_header": auth_header,
+        "challenge": {"bearer": "Bearer", "basic": 'Basic realm="api"'}.get(scheme.kind, "ApiKey") if scheme else "",
+        "error_fields": [f for f in (api.error_code_field, api.error_message_field) if f] if api.error_model else ["detail"],
+        "error_code_is_int": error_code_is_int, "behaviour": BEHAVIOUR,
+    }
+    return context, view.resources, api
+
+
+CONTEXTS = {("python", "fastapi"): python_fastapi}

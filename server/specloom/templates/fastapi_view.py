@@ -1,0 +1,266 @@
+"""The view the python-fastapi pack renders from: route functions, parameters, test data.
+
+Computed in Python (and unit-tested) so the templates only lay text out.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from specloom.core.apimodel import ApiModel, Op, Resource, _ref_name, _types
+from specloom.core.plan import snake
+from specloom.templates.python_lang import PythonTypes, Samples, identifier
+
+
+@dataclass(slots=True)
+class ParamView:
+    py_name: str
+    name: str
+    declaration: str  # "limit: Annotated[int, Query(ge=1)] = 20"
+    filter_field: str | None = None  # item field compared against this query parameter
+    membership: bool = False  # the parameter is a list: item field must be one of its values
+
+
+@dataclass(slots=True)
+class RouteView:
+    op: Op
+    func: str
+    path_params: list[ParamView]
+    query_params: list[ParamView]
+    body_model: str | None
+    response_model: str | None
+    no_content: bool
+    not_found_status: int | None  # status for a missing item / parent; None if the spec gives no way to say it
+
+
+@dataclass(slots=True)
+class FilterView:
+    name: str
+    py_name: str
+    field: str
+    match: object  # the seeded item's value that the query selects
+    other: object  # a second item's value that the query must leave out
+    query: object  # what goes into the query string
+
+
+@dataclass(slots=True)
+class ResourceView:
+    res: Resource
+    module: str
+    repo_attr: str
+    routes: list[RouteView] = field(default_factory=list)
+    id_type: str = "str"
+    id_kind: str = "uuid"  # uuid | int | str
+    create_fields: list[str] = field(default_factory=list)  # read-only fields the server fills on create
+    sample_create: dict | None = None
+    sample_other: dict | None = None
+    invalid_create: dict | None = None
+    missing_id: str = ""
+    parent_repo: str | None = None
+    parent_py: str | None = None
+    parent_view: ResourceView | None = None
+    parent_key: object = None
+    key_kind: str = "uuid"
+    client_sets_id: bool = False
+    server_fills: list[tuple[str, str]] = field(default_factory=list)
+    kept_on_replace: list[str] = field(default_factory=list)
+    sample_item: dict = field(default_factory=dict)
+    update_body: dict | None = None
+    filters: list[FilterView] = field(default_factory=list)
+
+    @property
+    def secured_routes(self) -> list[RouteView]:
+        return [r for r in self.routes if r.op.secured]
+
+    @property
+    def has_read(self) -> bool:
+        return self.res.op("read") is not None
+
+    def _url(self, key_expr: str | None, parent_expr: str = "PARENT") -> str:
+        path = self.res.collection_path
+        if self.res.parent_param:
+            path = path.replace("{" + self.res.parent_param + "}", "{" + parent_expr + "}")
+        if key_expr is not None and self.res.id_param:
+            path += "/{" + key_expr + "}"
+        return f'f"{path}"' if "{" in path else f'"{path}"'
+
+    def list_url(self) -> str:
+        return self._url(None)
+
+    def list_url_with_parent(self, parent_expr: str) -> str:
+        return self._url(None, parent_expr)
+
+    def item_url(self, route: RouteView) -> str:
+        return self._url("key_of(stored)")
+
+    def item_url_of(self, var: str) -> str:
+        return self._url(f"key_of({var})")
+
+    def sample_url(self, route: RouteView) -> str:
+        path = route.op.path
+        for p in route.path_params:
+            path = path.replace("{" + p.name + "}", self.missing_id)
+        return path
+
+
+class FastAPIView:
+    def __init__(self, api: ApiModel, deref):
+        self.api = api
+        self.types = PythonTypes(api, deref)
+        self.samples = Samples(api, deref)
+        self.deref = deref
+        self._done: list[ResourceView] = []
+        for res in sorted(api.resources, key=lambda r: r.collection_path.count("/")):
+            self._done.append(self._resource(res))
+        self.resources = [next(v for v in self._done if v.res is r) for r in api.resources]
+
+    def error_body(self) -> str:
+        return json.dumps({self.api.error_code_field: "x", self.api.error_message_field: "y"})
+
+    def _resource(self, res: Resource) -> ResourceView:
+        view = ResourceView(res, module=snake(res.name), repo_attr=snake(res.name))
+        id_schema = self.deref(res.id_schema) if res.id_schema else {}
+        if res.id_field:
+            item_field = next(f for f in self.api.models[res.item_model].fields if f.name == res.id_field)
+            id_schema = self.deref(item_field.schema) if _ref_name(item_field.schema) else item_field.schema
+        if id_schema.get("format") == "uuid":
+            view.id_type, view.id_kind = "UUID", "uuid"
+        elif "integer" in _types(id_schema):
+            view.id_type, view.id_kind = "int", "int"
+        else:
+            view.id_type, view.id_kind = "str", "str"
+        item = self.api.models[res.item_model]
+        create = res.op("create")
+        request = self.api.models.get(create.request_model) if create and create.request_model else None
+        request_fields = {f.name for f in request.fields} if request else set()
+        view.create_fields = [f.name for f in item.fields if f.name not in request_fields and f.name != res.id_field
+                              and f.name != res.parent_field and f.required]
+        if request:
+            view.sample_create = self.samples.model(request, include_read_only=False)
+            view.sample_other = self.samples.model(request, include_read_only=False)
+            view.invalid_create = {}
+        view.missing_id = {"uuid": "00000000-0000-4000-8000-000000000000", "int": "987654321", "str": "no-such-id"}[view.id_kind]
+        view.key_kind = view.id_kind
+        view.client_sets_id = bool(res.id_field and res.id_field in request_fields)
+        view.server_fills = [(name, _fill_expr(self.deref(_field_schema(item, name)))) for name in view.create_fields]
+        view.kept_on_replace = [f.name for f in item.fields if f.read_only or f.name in (res.id_field, res.parent_field)]
+        view.sample_item = {k: v for k, v in self.samples.model(item).items() if k not in (res.id_field, res.parent_field)}
+        if view.sample_create is not None:
+            view.update_body = _changed(view.sample_create, request, self.deref)
+        if res.parent:
+            parent = next((r for r in self.api.resources if r.collection_path == res.parent), None)
+            if parent:
+                view.parent_repo = snake(parent.name)
+                view.parent_py = identifier(snake(res.parent_param))
+                view.parent_view = next((v for v in self._done if v.res is parent), None) or self._resource(parent)
+                view.parent_key = view.parent_view.sample_item.get(parent.id_field or "", "parent-1")
+        for op in res.ops:
+            view.routes.append(self._route(view, op))
+        list_route = next((r for r in view.routes if r.op.kind == "list"), None)
+        if list_route:
+            view.filters = [self._filter(view, q, item) for q in list_route.query_params if q.filter_field]
+        return view
+
+    def _filter(self, view: ResourceView, q: ParamView, item) -> FilterView:
+        field_ = next(f for f in item.fields if identifier(f.name) == q.filter_field)
+        schema = self.deref(field_.schema) if _ref_name(field_.schema) else field_.schema
+        match = view.sample_item.get(field_.name, self.samples.value(field_.schema))
+        other = _other_value(schema, match)
+        return FilterView(q.name, q.py_name, field_.name, match, other, [match] if q.membership else match)
+
+    def _route(self, view: ResourceView, op: Op) -> RouteView:
+        res = view.res
+        path_params = []
+        if res.parent_param:
+            path_params.append(ParamView(identifier(snake(res.parent_param)), res.parent_param,
+                                         f"{identifier(snake(res.parent_param))}: Annotated[str, Path(alias={res.parent_param!r})]"))
+        if op.kind in ("read", "replace", "update", "delete") and res.id_param:
+            py = identifier(snake(res.id_param))
+            path_params.append(ParamView(py, res.id_param, f"{py}: Annotated[{view.id_type}, Path(alias={res.id_param!r})]"))
+        query = [self._query(view, p) for p in op.query]
+        response = op.response_model if op.kind != "delete" else None
+        if op.kind == "list" and res.list_shape == "array":
+            response = f"list[{res.item_model}]"
+        no_content = op.kind == "delete" or (op.response_model is None and op.kind in ("create", "replace", "update")
+                                            and not _has_content(op))
+        not_found = 404 if 404 in op.error_statuses else (404 if self._has_default_error(op) else None)
+        return RouteView(op, identifier(snake(op.operation_id)), path_params, query, op.request_model, response,
+                         no_content, not_found or 404)
+
+    def _has_default_error(self, op: Op) -> bool:
+        return bool(self.api.error_model)
+
+    def _query(self, view: ResourceView, p) -> ParamView:
+        schema = self.deref(p.schema) if _ref_name(p.schema) else p.schema
+        py = identifier(snake(p.name))
+        annotation = self.types.type_of(p.schema)
+        constraints = []
+        for key, arg in (("minimum", "ge"), ("maximum", "le"), ("minLength", "min_length"), ("maxLength", "max_length")):
+            if isinstance(schema.get(key), (int, float)) and not isinstance(schema.get(key), bool):
+                constraints.append(f"{arg}={schema[key]!r}")
+        alias = [f"alias={p.name!r}"] if py != p.name else []
+        query_args = ", ".join(alias + constraints)
+        default = schema.get("default") if not _ref_name(p.schema) else self.deref(p.schema).get("default")
+        if p.required:
+            decl = f"{py}: Annotated[{annotation}, Query({query_args})]"
+        elif default is not None:
+            decl = f"{py}: Annotated[{annotation}, Query({query_args})] = {default!r}"
+        else:
+            decl = f"{py}: Annotated[{annotation} | None, Query({query_args})] = None"
+        item_fields = {f.name: f for f in self.api.models[view.res.item_model].fields}
+        filter_field, membership = None, False
+        if p.name not in ("limit", "offset"):
+            if p.name in item_fields:
+                filter_field = p.name
+            elif "array" in _types(schema):
+                singular = p.name[:-1] if p.name.endswith("s") else p.name
+                if singular in item_fields:
+                    filter_field, membership = singular, True
+        return ParamView(py, p.name, decl, identifier(filter_field) if filter_field else None, membership)
+
+
+def _has_content(op: Op) -> bool:
+    return op.response_model is not None
+
+
+def _field_schema(model, name: str) -> dict:
+    return next(f.schema for f in model.fields if f.name == name)
+
+
+def _fill_expr(schema: dict) -> str:
+    """How the server fills a read-only field on create."""
+    fmt = schema.get("format")
+    if fmt == "date-time":
+        return "datetime.now(UTC)"
+    if fmt == "date":
+        return "datetime.now(UTC).date()"
+    if fmt == "uuid":
+        return "uuid4()"
+    return "0"
+
+
+def _other_value(schema: dict, value: object) -> object:
+    """A valid value of the schema that differs from `value`."""
+    enum = [v for v in schema.get("enum") or [] if v is not None and v != value]
+    if enum:
+        return enum[0]
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        high = schema.get("maximum")
+        return value - 1 if isinstance(high, (int, float)) and value + 1 > high else value + 1
+    if isinstance(value, str):
+        return value[:-1] + ("b" if value[-1:] != "b" else "c") if value else "b"
+    return value
+
+
+def _changed(sample: dict, model, deref) -> dict:
+    """The create sample with one free-text field changed, so an update is visible."""
+    out = dict(sample)
+    for f in model.fields:
+        schema = deref(f.schema) if _ref_name(f.schema) else f.schema
+        if f.name in out and isinstance(out[f.name], str) and not ({"enum", "pattern", "format"} & set(schema)):
+            out[f.name] = _other_value(schema, out[f.name])
+            break
+    return out

@@ -1,0 +1,40 @@
+"""The pack's declared formatter, run over rendered files before gates and golden comparison.
+
+Templates lay text out approximately; the formatter makes it exact, so the style gate
+checks what a person would write, not template whitespace.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from specloom.templates.packs import PackError
+
+FORMATTERS = {
+    "ruff": (
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I", "--fix", "--quiet", "--line-length", "120", "."],
+        [sys.executable, "-m", "ruff", "format", "--isolated", "--quiet", "--line-length", "120", "."],
+    ),
+}
+
+
+def format_files(files: dict[str, str], formatter: str | None, timeout: float = 60) -> dict[str, str]:
+    if not formatter:
+        return dict(files)
+    if formatter not in FORMATTERS:
+        raise PackError(f"unknown formatter {formatter!r}; known: {', '.join(FORMATTERS)}")
+    with tempfile.TemporaryDirectory(prefix="specloom-format-") as tmp:
+        root = Path(tmp)
+        for path, content in files.items():
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        for command in FORMATTERS[formatter]:
+            try:
+                subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=timeout, check=False)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                raise PackError(f"the {formatter} formatter could not run: {exc}") from exc
+        return {path: (root / path).read_text(encoding="utf-8") for path in files}

@@ -1,0 +1,31 @@
+"""The template provider: a spec rendered through a pack, formatted, with what it could not do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from specloom.templates.contexts import CONTEXTS
+from specloom.templates.formatting import format_files
+from specloom.templates.packs import Pack, PackError
+from specloom.templates.render import RenderedFile, render
+
+
+@dataclass(slots=True)
+class RenderResult:
+    pack: Pack
+    files: list[RenderedFile]
+    gaps: list[str] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
+
+
+def render_spec(pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object]) -> RenderResult:
+    builder = CONTEXTS.get((pack.language, pack.framework))
+    if builder is None:
+        raise PackError(f"{pack.ref} is for {pack.language}/{pack.framework}, which this specloom cannot render")
+    context, resources, api = builder(pack, spec, operation_ids, variables)
+    if not resources:
+        raise PackError(f"{pack.ref} found no CRUD resource to implement in {spec.path}: " + "; ".join(api.gaps))
+    rendered = render(pack, context, resources)
+    formatted = format_files({f.path: f.content for f in rendered}, pack.formatter)
+    files = [RenderedFile(f.path, formatted[f.path], f.template_id, f.purpose, f.resource) for f in rendered]
+    return RenderResult(pack, files, list(api.gaps), pack.dependencies + pack.test_dependencies)

@@ -1,0 +1,282 @@
+"""Python-specific helpers exposed to templates as filters: types, fields, literals, samples.
+
+Templates stay declarative; the parts that need real logic (mapping JSON Schema to
+pydantic, making valid sample payloads) live here, where they are unit-tested.
+"""
+
+from __future__ import annotations
+
+import keyword
+import random
+import re
+from datetime import date, datetime, timezone
+from uuid import UUID
+
+from specloom.core.apimodel import ApiModel, Field, Model, _ref_name, _types
+
+_FORMAT_TYPES = {"uuid": "UUID", "date": "date", "date-time": "datetime", "binary": "bytes", "byte": "str"}
+_SCALAR = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+
+
+def identifier(name: str) -> str:
+    """A valid Python identifier for a JSON name (kept as is when it already is one)."""
+    out = re.sub(r"\W", "_", name)
+    if not out or out[0].isdigit():
+        out = "_" + out
+    if keyword.iskeyword(out) or out in ("model_config", "model_fields", "schema", "json", "dict", "copy"):
+        out += "_"
+    return out
+
+
+def const_name(value: object) -> str:
+    text = re.sub(r"[^0-9A-Za-z]+", "_", str(value)).strip("_").upper() or "EMPTY"
+    return "V_" + text if text[0].isdigit() else text
+
+
+class PythonTypes:
+    def __init__(self, api: ApiModel, deref):
+        self.api = api
+        self.deref = deref
+
+    def type_of(self, schema: dict, nullable: bool = False) -> str:
+        expr = self._type(schema)
+        if nullable and expr != "Any" and "None" not in expr.split(" | "):
+            expr += " | None"
+        return expr
+
+    def _type(self, schema: object, depth: int = 0) -> str:
+        if depth > 20 or not isinstance(schema, dict):
+            return "Any"
+        name = _ref_name(schema)
+        if name:
+            model = self.api.models.get(name)
+            if model is None:
+                return "Any"
+            if model.kind == "alias":
+                return self._type(model.schema, depth + 1)
+            return name
+        for combinator in ("oneOf", "anyOf"):
+            if isinstance(schema.get(combinator), list) and schema[combinator]:
+                parts = list(dict.fromkeys(self._type(s, depth + 1) for s in schema[combinator]))
+                return "Any" if "Any" in parts else " | ".join(parts)
+        if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+            return self._type(schema["allOf"][0], depth + 1)
+        if "enum" in schema and isinstance(schema["enum"], list) and schema["enum"]:
+            values = [v for v in schema["enum"] if v is not None]
+            literal = f"Literal[{', '.join(repr(v) for v in values)}]"
+            return literal + (" | None" if None in schema["enum"] else "")
+        types = _types(schema)
+        if not types:
+            return "Any"
+        parts = [self._single(schema, t, depth) for t in types]
+        return " | ".join(dict.fromkeys(parts))
+
+    def _single(self, schema: dict, kind: str, depth: int) -> str:
+        if kind == "array":
+            return f"list[{self._type(schema.get('items', {}), depth + 1)}]"
+        if kind == "object":
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict):
+                return f"dict[str, {self._type(extra, depth + 1)}]"
+            return "dict[str, Any]"
+        if kind == "string" and schema.get("format") in _FORMAT_TYPES:
+            return _FORMAT_TYPES[schema["format"]]
+        return _SCALAR.get(kind, "Any")
+
+    def field_decl(self, f: Field, partial: bool = False) -> str:
+        schema = self.deref(f.schema) if _ref_name(f.schema) else f.schema
+        py_name = identifier(f.name)
+        optional = partial or not f.required
+        annotation = self.type_of(f.schema, nullable=f.nullable or optional)
+        args = _constraints(schema, self)
+        if py_name != f.name:
+            args.insert(0, f"alias={f.name!r}")
+        if not partial and "default" in schema and _literal_ok(schema["default"]):
+            args.insert(0, f"default={_py_literal(self._coerce_default(schema))}")
+        elif optional:
+            args.insert(0, "default=None")
+        if not args:
+            return f"{py_name}: {annotation}"
+        if args == ["default=None"]:
+            return f"{py_name}: {annotation} = None"
+        return f"{py_name}: {annotation} = Field({', '.join(args)})"
+
+    def _coerce_default(self, schema: dict):
+        default = schema["default"]
+        name = _ref_name(schema)
+        return default if not name else default
+
+    def uses(self, text: str, word: str) -> bool:
+        return re.search(rf"\b{word}\b", text) is not None
+
+
+def _literal_ok(value: object) -> bool:
+    return isinstance(value, (str, int, float, bool)) or value is None
+
+
+def _py_literal(value: object) -> str:
+    return repr(value)
+
+
+def _constraints(schema: dict, types: PythonTypes) -> list[str]:
+    mapping = (("minLength", "min_length"), ("maxLength", "max_length"), ("minimum", "ge"), ("maximum", "le"),
+               ("minItems", "min_length"), ("maxItems", "max_length"), ("multipleOf", "multiple_of"))
+    out = []
+    for key, arg in mapping:
+        value = schema.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if key == "minimum" and schema.get("exclusiveMinimum") is True:
+                arg = "gt"
+            if key == "maximum" and schema.get("exclusiveMaximum") is True:
+                arg = "lt"
+            out.append(f"{arg}={value!r}")
+    for key, arg in (("exclusiveMinimum", "gt"), ("exclusiveMaximum", "lt")):
+        value = schema.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append(f"{arg}={value!r}")
+    pattern = schema.get("pattern")
+    if isinstance(pattern, str) and _python_regex(pattern):
+        out.append(f"pattern={pattern!r}")
+    return out
+
+
+def _python_regex(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+# --- sample values for generated tests -------------------------------------------
+
+_FIXED_TIME = datetime(2026, 1, 15, 9, 30, tzinfo=timezone.utc)
+
+
+class Samples:
+    """Deterministic valid instances of schemas, as JSON-ready values."""
+
+    def __init__(self, api: ApiModel, deref, seed: int = 7):
+        self.api = api
+        self.deref = deref
+        self.random = random.Random(seed)
+
+    def value(self, schema: object, depth: int = 0, minimal: bool = False):
+        if not isinstance(schema, dict) or depth > 8:
+            return None
+        name = _ref_name(schema)
+        if name:
+            model = self.api.models.get(name)
+            if model is None:
+                return None
+            if model.kind == "object":
+                return self.model(model, depth + 1, minimal=minimal)
+            return self.value(model.schema, depth + 1, minimal)
+        if "example" in schema and self._valid_example(schema):
+            return schema["example"]
+        if isinstance(schema.get("enum"), list) and schema["enum"]:
+            return next((v for v in schema["enum"] if v is not None), None)
+        if "default" in schema:
+            return schema["default"]
+        for combinator in ("oneOf", "anyOf", "allOf"):
+            if isinstance(schema.get(combinator), list) and schema[combinator]:
+                return self.value(schema[combinator][0], depth + 1, minimal)
+        kinds = [t for t in _types(schema) if t != "null"] or ["string"]
+        kind = kinds[0]
+        if kind == "string":
+            return self.string(schema)
+        if kind == "integer":
+            return int(self.number(schema, integer=True))
+        if kind == "number":
+            return self.number(schema, integer=False)
+        if kind == "boolean":
+            return True
+        if kind == "array":
+            count = max(1, int(schema.get("minItems", 1) or 1))
+            return [self.value(schema.get("items", {}), depth + 1, minimal) for _ in range(count)]
+        if kind == "object":
+            props = schema.get("properties") or {}
+            required = set(schema.get("required") or [])
+            return {k: self.value(v, depth + 1, minimal) for k, v in props.items() if k in required or not minimal}
+        return None
+
+    def model(self, model: Model, depth: int = 0, minimal: bool = False, include_read_only: bool = True) -> dict:
+        out = {}
+        for f in model.fields:
+            if f.read_only and not include_read_only:
+                continue
+            if minimal and not f.required:
+                continue
+            value = self.value(f.schema, depth + 1, minimal)
+            if value is None and f.required and not f.nullable:
+                continue
+            out[f.name] = value
+        return out
+
+    def _valid_example(self, schema: dict) -> bool:
+        example = schema["example"]
+        pattern = schema.get("pattern")
+        return not (isinstance(example, str) and isinstance(pattern, str) and not re.search(pattern, example))
+
+    def string(self, schema: dict) -> str:
+        fmt = schema.get("format")
+        if fmt == "uuid":
+            return str(UUID(int=self.random.getrandbits(128), version=4))
+        if fmt == "date-time":
+            return _FIXED_TIME.isoformat().replace("+00:00", "Z")
+        if fmt == "date":
+            return date(2026, 1, 15).isoformat()
+        if fmt == "email":
+            return "ada@example.com"
+        if fmt in ("uri", "url"):
+            return "https://example.com/a"
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):
+            generated = _from_pattern(pattern)
+            if generated is not None:
+                return generated
+        low = int(schema.get("minLength", 1) or 1)
+        high = int(schema.get("maxLength", max(low, 12)) or max(low, 12))
+        text = "sample-text"
+        while len(text) < low:
+            text += "x"
+        return text[: max(low, min(high, len(text)))]
+
+    def number(self, schema: dict, integer: bool) -> float:
+        low = schema.get("minimum", schema.get("exclusiveMinimum"))
+        high = schema.get("maximum", schema.get("exclusiveMaximum"))
+        value = 1
+        if isinstance(low, (int, float)) and not isinstance(low, bool):
+            value = low + 1 if schema.get("exclusiveMinimum") is not None else low
+            value = max(value, 1) if (not isinstance(high, (int, float)) or high >= 1) else value
+        if isinstance(high, (int, float)) and not isinstance(high, bool) and value > high:
+            value = high
+        return int(value) if integer else float(value)
+
+
+_CLASS = {r"\d": "7", "[0-9]": "7", "[a-z]": "k", "[A-Z]": "K", "[a-zA-Z]": "k", "[A-Za-z]": "k", r"\w": "k",
+          "[a-z0-9]": "k", "[A-Z0-9]": "K", "[a-zA-Z0-9]": "k", "[A-Za-z0-9]": "k", ".": "k"}
+_TOKEN = re.compile(r"(\\d|\\w|\[[^\]]+\]|\.|\\.|[^\\\[\]{}()*+?^$|])(\{(\d+)(?:,(\d*))?\}|[*+?])?")
+
+
+def _from_pattern(pattern: str) -> str | None:
+    """A string matching simple anchored patterns like ^[0-9]{13}$; None when unsure."""
+    body = pattern.removeprefix("^").removesuffix("$")
+    out = []
+    pos = 0
+    while pos < len(body):
+        m = _TOKEN.match(body, pos)
+        if not m:
+            return None
+        atom, quant, low = m.group(1), m.group(2), m.group(3)
+        char = _CLASS.get(atom, atom[1:] if atom.startswith("\\") else atom)
+        if atom.startswith("[") and atom not in _CLASS:
+            inner = atom[1:-1]
+            if inner.startswith("^"):
+                return None
+            char = inner[0]
+        count = 1 if not quant else int(low) if low else {"*": 0, "+": 1, "?": 0}.get(quant, 1)
+        out.append(char * count)
+        pos = m.end()
+    text = "".join(out)
+    return text if re.search(pattern, text) else None

@@ -1,0 +1,95 @@
+"""Sandboxed rendering of a pack into files (path -> text), with strict variables."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from specloom.templates.packs import Pack, PackError, TemplateSpec
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFile:
+    path: str
+    content: str
+    template_id: str
+    purpose: str
+    resource: str | None = None  # the resource (collection path) a per-resource file was rendered for
+
+
+def _pystr(text: object) -> str:
+    """Safe inside a triple-quoted Python docstring: no closing quotes, no escapes, one line."""
+    return " ".join(str(text).replace("\\", "\\\\").replace('"""', "'''").split()).rstrip('"')
+
+
+def _tomlsafe(text: object) -> str:
+    return " ".join(str(text).replace("\\", "\\\\").replace('"', '\\"').split())
+
+
+def _mdsafe(text: object) -> str:
+    return " ".join(str(text).replace("|", "\\|").replace("`", "'").split())
+
+
+def _tojson(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _uses(text: str, word: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(word)}\b", text) is not None
+
+
+def environment(pack: Pack):
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(pack.root / "templates")),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(pystr=_pystr, tomlsafe=_tomlsafe, mdsafe=_mdsafe, tojson=_tojson, uses=_uses)
+    if pack.language == "python":
+        from specloom.templates import python_filters
+
+        env.filters.update(python_filters.FILTERS)
+    return env
+
+
+def output_path(spec: TemplateSpec, values: dict[str, str]) -> str:
+    try:
+        return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], spec.output)
+    except KeyError as exc:
+        raise PackError(f"template {spec.id} output {spec.output!r} names an unknown value {exc}") from exc
+
+
+def render(pack: Pack, context: dict, resources: list) -> list[RenderedFile]:
+    """Render every template of the pack; per-resource templates once per resource view."""
+    from jinja2 import TemplateError
+
+    env = environment(pack)
+    files: list[RenderedFile] = []
+    for spec in pack.templates:
+        if spec.when and not context.get(spec.when):
+            continue
+        try:
+            template = env.get_template(spec.source)
+            if spec.per == "resource":
+                for rv in resources:
+                    path = output_path(spec, {**_path_values(context), "resource": rv.module})
+                    files.append(RenderedFile(path, template.render({**context, "rv": rv}), spec.id, spec.purpose,
+                                              rv.res.collection_path))
+            else:
+                path = output_path(spec, _path_values(context))
+                files.append(RenderedFile(path, template.render(context), spec.id, spec.purpose))
+        except TemplateError as exc:
+            line = getattr(exc, "lineno", None)
+            raise PackError(f"template {spec.id} failed to render: {exc}", pack.template_path(spec), line) from exc
+    return files
+
+
+def _path_values(context: dict) -> dict[str, str]:
+    return {k: v for k, v in context.items() if isinstance(v, str)}
