@@ -94,7 +94,9 @@ def _check(args) -> int:
     elif args.format == "sarif":
         sys.stdout.write(render_sarif(files))
     else:
-        color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+        color = args.color == "always" or (
+            args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        )
         sys.stdout.write(render_text(files, color=color))
     if unreadable:
         return EXIT_USAGE
@@ -109,8 +111,9 @@ def _plan(args) -> int:
 
     config = _load_config(Path(args.spec))
     path = Path(args.spec)
-    spec, findings = parse_path(path, workspace_root=_workspace_root(path.parent),
-                                max_file_bytes=config.workspace.max_file_bytes)
+    spec, findings = parse_path(
+        path, workspace_root=_workspace_root(path.parent), max_file_bytes=config.workspace.max_file_bytes
+    )
     if spec is None:
         for f in findings:
             print(f"specloom: {f.path}: {f.message} {f.suggestion or ''}".rstrip(), file=sys.stderr)
@@ -133,8 +136,11 @@ def _plan(args) -> int:
 
 
 def _plan_text(result, error_count: int) -> str:
-    lines = [f"Plan for {result.spec} ({result.kind}, {result.language}"
-             + (f"/{result.framework}" if result.framework else "") + f"): {len(result.files)} file(s)"]
+    lines = [
+        f"Plan for {result.spec} ({result.kind}, {result.language}"
+        + (f"/{result.framework}" if result.framework else "")
+        + f"): {len(result.files)} file(s)"
+    ]
     width = max((len(f.path) for f in result.files), default=0)
     for f in result.files:
         where = ", ".join(f"{s.pointer} (line {s.range.start.line + 1})" for s in f.sources[:3])
@@ -143,6 +149,8 @@ def _plan_text(result, error_count: int) -> str:
     for note in result.notes:
         lines.append(f"  note: {note}")
     if error_count:
-        lines.append(f"  warning: the spec has {error_count} error(s); `specloom check` lists them. "
-                     "Generation refuses specs with errors.")
+        lines.append(
+            f"  warning: the spec has {error_count} error(s); `specloom check` lists them. "
+            "Generation refuses specs with errors."
+        )
     return "\n".join(lines) + "\n"

@@ -8,10 +8,14 @@ from specloom.core.locate import Locator, YamlLineLocator, _ComposedLocator, _Un
 from specloom.core.source import SourceText
 
 keys = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12)
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=30),
-                    st.text(alphabet="ab \n#:-'\"", max_size=20))
-documents = st.recursive(scalars, lambda children: st.one_of(
-    st.lists(children, max_size=4), st.dictionaries(keys, children, min_size=1, max_size=4)), max_leaves=25)
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.text(max_size=30), st.text(alphabet="ab \n#:-'\"", max_size=20)
+)
+documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(keys, children, min_size=1, max_size=4)),
+    max_leaves=25,
+)
 
 
 def all_pointers(value, parts=()):
@@ -27,8 +31,14 @@ def all_pointers(value, parts=()):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(keys, documents, min_size=1, max_size=5), st.sampled_from([2, 4]), st.booleans())
 def test_line_locator_agrees_with_the_composer(data, indent, flow_leaves):
-    text = yaml.safe_dump(data, default_flow_style=None if flow_leaves else False, indent=indent,
-                          allow_unicode=True, sort_keys=False, width=60)
+    text = yaml.safe_dump(
+        data,
+        default_flow_style=None if flow_leaves else False,
+        indent=indent,
+        allow_unicode=True,
+        sort_keys=False,
+        width=60,
+    )
     lines = YamlLineLocator(text.split("\n"))
     exact = _ComposedLocator(SourceText("t.yaml", text))
     for parts in all_pointers(data):

@@ -67,8 +67,9 @@ def test_undeclared_path_parameter_fix_declares_it():
     assert not [f for f in fixed.findings if f.code in ("OAS112", "OAS100")]
 
 
-@pytest.mark.parametrize("name", ["bookstore.yaml", "public/petstore.yaml", "public/petstore-expanded.yaml",
-                                  "public/plaid-2020-09-14.yml"])
+@pytest.mark.parametrize(
+    "name", ["bookstore.yaml", "public/petstore.yaml", "public/petstore-expanded.yaml", "public/plaid-2020-09-14.yml"]
+)
 def test_real_specs_have_no_errors(name):
     spec = parse_example(f"openapi/{name}")
     errors = [f"{f.code} {f.range.start.line + 1}: {f.message}" for f in spec.findings if f.severity is Severity.ERROR]
@@ -78,7 +79,15 @@ def test_real_specs_have_no_errors(name):
 def test_bookstore_operations_are_indexed_with_merged_path_parameters():
     spec = parse_example("openapi/bookstore.yaml")
     assert [op.operation_id for op in spec.operations] == [
-        "listBooks", "createBook", "getBook", "replaceBook", "deleteBook", "listAuthors", "createAuthor", "getAuthor"]
+        "listBooks",
+        "createBook",
+        "getBook",
+        "replaceBook",
+        "deleteBook",
+        "listAuthors",
+        "createAuthor",
+        "getAuthor",
+    ]
     get_book = spec.operation("getBook")
     assert [(p.name, p.location, p.required) for p in get_book.parameters] == [("bookId", "path", True)]
     assert get_book.parameters[0].schema["format"] == "uuid"
@@ -105,8 +114,10 @@ def test_swagger_2_is_reported_as_unsupported_with_the_conversion_command():
 def test_openapi_3_1_with_type_lists_validates():
     spec = openapi_from_text(
         "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n"
-        "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n"
-        "              schema: {type: [string, 'null']}\n")
+        "      responses:\n        '200':\n          description: ok\n          content:\n"
+        "            application/json:\n"
+        "              schema: {type: [string, 'null']}\n"
+    )
     assert spec.version == "3.1"
     assert [f for f in spec.findings if f.severity is Severity.ERROR] == []
 
@@ -119,11 +130,15 @@ def test_schema_violation_is_mapped_to_the_offending_key():
 
 
 def test_relative_file_refs_resolve_and_report_inside_the_referenced_file(tmp_path: Path):
-    (tmp_path / "schemas.yaml").write_text("Pet:\n  type: object\n  properties:\n    owner:\n      $ref: '#/Ownr'\nOwner:\n  type: string\n")
+    (tmp_path / "schemas.yaml").write_text(
+        "Pet:\n  type: object\n  properties:\n    owner:\n      $ref: '#/Ownr'\nOwner:\n  type: string\n"
+    )
     (tmp_path / "api.yaml").write_text(
         "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n"
-        "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n"
-        "              schema:\n                $ref: 'schemas.yaml#/Pet'\n")
+        "      responses:\n        '200':\n          description: ok\n          content:\n"
+        "            application/json:\n"
+        "              schema:\n                $ref: 'schemas.yaml#/Pet'\n"
+    )
     source, _ = read_source(tmp_path / "api.yaml")
     spec = parse_openapi(source)
     [finding] = [f for f in spec.findings if f.code == "OAS101"]
@@ -132,8 +147,10 @@ def test_relative_file_refs_resolve_and_report_inside_the_referenced_file(tmp_pa
 
 
 def test_missing_referenced_file_is_named():
-    spec = openapi_from_text("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
-                             "    A:\n      $ref: 'nowhere.yaml#/A'\n")
+    spec = openapi_from_text(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    A:\n      $ref: 'nowhere.yaml#/A'\n"
+    )
     [finding] = [f for f in spec.findings if f.code == "OAS103"]
     assert "nowhere.yaml" in finding.message and finding.range.start.line == 6
 
@@ -143,7 +160,8 @@ def test_ref_cycle_is_reported_but_recursive_schemas_are_fine():
         "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
         "    A:\n      $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/A'\n"
         "    Node:\n      type: object\n      properties:\n        children:\n          type: array\n"
-        "          items:\n            $ref: '#/components/schemas/Node'\n")
+        "          items:\n            $ref: '#/components/schemas/Node'\n"
+    )
     assert sorted(f.range.start.line for f in spec.findings if f.code == "OAS102") == [6, 8]
     assert not [f for f in spec.findings if f.code == "OAS101"]
 
@@ -152,7 +170,8 @@ def test_declared_path_parameter_missing_from_template():
     spec = openapi_from_text(
         "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n"
         "      parameters:\n        - name: id\n          in: path\n          required: true\n"
-        "          schema: {type: string}\n      responses:\n        '200': {description: ok}\n")
+        "          schema: {type: string}\n      responses:\n        '200': {description: ok}\n"
+    )
     assert codes_at(spec, "OAS113") == [(8, 9)]
 
 
@@ -160,30 +179,42 @@ def test_request_body_without_schema_is_a_warning():
     spec = openapi_from_text(
         "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: a\n"
         "      requestBody:\n        content:\n          application/json: {}\n      responses:\n"
-        "        '204': {description: ok}\n")
+        "        '204': {description: ok}\n"
+    )
     [finding] = [f for f in spec.findings if f.code == "OAS115"]
     assert finding.severity is Severity.WARNING and finding.range.start.line == 8
 
 
 def test_plain_http_server_is_flagged_but_localhost_is_not():
-    spec = openapi_from_text("openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers:\n  - url: http://api.example.com\n"
-                             "  - url: http://localhost:8000\npaths: {}\n")
+    spec = openapi_from_text(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers:\n  - url: http://api.example.com\n"
+        "  - url: http://localhost:8000\npaths: {}\n"
+    )
     assert codes_at(spec, "SEC003") == [(4, 10)]
 
 
 def test_json_specs_are_located_too():
-    text = ('{\n  "openapi": "3.0.3",\n  "info": {"title": "T", "version": "1"},\n  "paths": {\n    "/a/{id}": {\n'
-            '      "get": {"operationId": "a", "responses": {"200": {"description": "ok"}}}\n    }\n  }\n}\n')
+    text = (
+        '{\n  "openapi": "3.0.3",\n  "info": {"title": "T", "version": "1"},\n  "paths": {\n    "/a/{id}": {\n'
+        '      "get": {"operationId": "a", "responses": {"200": {"description": "ok"}}}\n    }\n  }\n}\n'
+    )
     spec = openapi_from_text(text, "spec.json")
     [finding] = [f for f in spec.findings if f.code == "OAS112"]
     assert finding.range.start.line == 4
 
 
-@pytest.mark.parametrize(("method", "path", "expected"), [
-    ("get", "/books", "listBooks"), ("get", "/books/{bookId}", "getBook"), ("post", "/books", "createBook"),
-    ("delete", "/books/{id}", "deleteBook"), ("patch", "/libraries/{id}", "updateLibrary"),
-    ("post", "/authors/{authorId}/books", "createAuthorBook"), ("head", "/health", "headHealth"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("get", "/books", "listBooks"),
+        ("get", "/books/{bookId}", "getBook"),
+        ("post", "/books", "createBook"),
+        ("delete", "/books/{id}", "deleteBook"),
+        ("patch", "/libraries/{id}", "updateLibrary"),
+        ("post", "/authors/{authorId}/books", "createAuthorBook"),
+        ("head", "/health", "headHealth"),
+    ],
+)
 def test_derived_operation_ids_read_naturally(method, path, expected):
     assert derive_operation_id(method, path, set()) == expected
 

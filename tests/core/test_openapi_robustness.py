@@ -30,10 +30,36 @@ def test_arbitrary_text_never_raises(text):
 
 yaml_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20), st.just("#/components/schemas/A")),
-    lambda c: st.one_of(st.lists(c, max_size=3), st.dictionaries(
-        st.sampled_from(["$ref", "paths", "get", "responses", "parameters", "schema", "name", "in", "/a/{id}",
-                         "components", "schemas", "A", "200", "content", "operationId", "example", "x"]), c, max_size=4)),
-    max_leaves=30)
+    lambda c: st.one_of(
+        st.lists(c, max_size=3),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "$ref",
+                    "paths",
+                    "get",
+                    "responses",
+                    "parameters",
+                    "schema",
+                    "name",
+                    "in",
+                    "/a/{id}",
+                    "components",
+                    "schemas",
+                    "A",
+                    "200",
+                    "content",
+                    "operationId",
+                    "example",
+                    "x",
+                ]
+            ),
+            c,
+            max_size=4,
+        ),
+    ),
+    max_leaves=30,
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -63,7 +89,8 @@ def test_tabs_in_indentation_are_a_syntax_error_not_a_crash():
 
 def test_billion_laughs_is_refused():
     laughs = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefg", "bcdefgh", strict=True))
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefg", "bcdefgh", strict=True)
+    )
     spec = parse_openapi(SourceText("lol.yaml", laughs))
     assert [f.code for f in spec.findings] == ["SYN001"]
 
@@ -76,14 +103,20 @@ def test_deep_nesting_is_bounded():
 
 def test_deep_block_nesting_under_the_parser_limit_is_checked_without_recursion_errors():
     nested = "".join("  " * i + f"k{i}:\n" for i in range(400)) + "  " * 400 + "v: 1\n"
-    spec = parse_openapi(SourceText("deep.yaml", HEADER + "paths: {}\nx-deep:\n" + "".join("  " + line + "\n" for line in nested.splitlines())))
+    spec = parse_openapi(
+        SourceText(
+            "deep.yaml", HEADER + "paths: {}\nx-deep:\n" + "".join("  " + line + "\n" for line in nested.splitlines())
+        )
+    )
     assert any("deeper than" in f.message for f in spec.findings)
 
 
 def test_self_referencing_schema_and_ref_to_itself():
-    text = HEADER + ("paths: {}\ncomponents:\n  schemas:\n    Self:\n      $ref: '#/components/schemas/Self'\n"
-                     "    Tree:\n      type: object\n      properties:\n        kids:\n          type: array\n"
-                     "          items: {$ref: '#/components/schemas/Tree'}\n")
+    text = HEADER + (
+        "paths: {}\ncomponents:\n  schemas:\n    Self:\n      $ref: '#/components/schemas/Self'\n"
+        "    Tree:\n      type: object\n      properties:\n        kids:\n          type: array\n"
+        "          items: {$ref: '#/components/schemas/Tree'}\n"
+    )
     spec = parse_openapi(SourceText("self.yaml", text))
     assert [(f.code, f.range.start.line) for f in spec.findings] == [("OAS102", 6)]
 
@@ -99,7 +132,9 @@ def test_ten_megabyte_spec_is_checked(tmp_path: Path):
     paths = "".join(
         f"  /r{i}/{{id}}:\n    get:\n      operationId: get{i}\n      description: '{'padding ' * 20}'\n"
         f"      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n"
-        f"      responses:\n        '200': {{description: ok}}\n" for i in range(27000))
+        f"      responses:\n        '200': {{description: ok}}\n"
+        for i in range(27000)
+    )
     target = tmp_path / "huge.yaml"
     target.write_text(HEADER + "paths:\n" + paths)
     assert target.stat().st_size > 10_000_000
@@ -109,8 +144,12 @@ def test_ten_megabyte_spec_is_checked(tmp_path: Path):
 
 
 def test_binary_non_utf8_and_empty_files_give_one_clear_finding(tmp_path: Path):
-    cases = {"bin.yaml": b"\x00\x01\x02openapi", "latin.yaml": "openapi: 3.0.3\ninfo: {title: Caf\xe9}\n".encode("latin-1"),
-             "empty.yaml": b"  \n", "missing.yaml": None}
+    cases = {
+        "bin.yaml": b"\x00\x01\x02openapi",
+        "latin.yaml": "openapi: 3.0.3\ninfo: {title: Caf\xe9}\n".encode("latin-1"),
+        "empty.yaml": b"  \n",
+        "missing.yaml": None,
+    }
     expected = {"bin.yaml": "IO002", "latin.yaml": "IO003", "empty.yaml": "IO004", "missing.yaml": "IO001"}
     for name, content in cases.items():
         if content is not None:

@@ -116,7 +116,11 @@ class ApiModel:
 
 
 def _ref_name(schema: object) -> str | None:
-    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#/components/schemas/"):
+    if (
+        isinstance(schema, dict)
+        and isinstance(schema.get("$ref"), str)
+        and schema["$ref"].startswith("#/components/schemas/")
+    ):
         return schema["$ref"].rsplit("/", 1)[-1]
     return None
 
@@ -171,7 +175,9 @@ class _Builder:
         pointer = f"#/components/schemas/{name}"
         description = str(schema.get("description") or "")
         if "enum" in schema:
-            model = Model(name, "enum", enum=list(schema["enum"]), schema=schema, description=description, pointer=pointer)
+            model = Model(
+                name, "enum", enum=list(schema["enum"]), schema=schema, description=description, pointer=pointer
+            )
             self.models[name] = model
             return model
         props, required, _ = self.flatten({"$ref": pointer})
@@ -183,12 +189,16 @@ class _Builder:
         self.models[name] = model  # before fields: recursive schemas refer back to it
         for prop, prop_schema in props.items():
             resolved = self.deref(prop_schema)
-            model.fields.append(Field(
-                name=prop, schema=prop_schema if _ref_name(prop_schema) else resolved,
-                required=prop in required,
-                nullable=bool(resolved.get("nullable")) or "null" in _types(resolved),
-                read_only=bool(resolved.get("readOnly")), write_only=bool(resolved.get("writeOnly")),
-            ))
+            model.fields.append(
+                Field(
+                    name=prop,
+                    schema=prop_schema if _ref_name(prop_schema) else resolved,
+                    required=prop in required,
+                    nullable=bool(resolved.get("nullable")) or "null" in _types(resolved),
+                    read_only=bool(resolved.get("readOnly")),
+                    write_only=bool(resolved.get("writeOnly")),
+                )
+            )
         self.collect_refs(props.values())
         return model
 
@@ -219,8 +229,14 @@ def build_api_model(spec, operation_ids: list[str] | None = None) -> ApiModel:
         if not collection or _TEMPLATE.match(collection[-1]):
             builder.gaps.append(f"{op.operation_id}: path {op.path} is not a collection or item path")
             continue
-        kind = {("get", False): "list", ("post", False): "create", ("get", True): "read",
-                ("put", True): "replace", ("patch", True): "update", ("delete", True): "delete"}.get((op.method, on_item))
+        kind = {
+            ("get", False): "list",
+            ("post", False): "create",
+            ("get", True): "read",
+            ("put", True): "replace",
+            ("patch", True): "update",
+            ("delete", True): "delete",
+        }.get((op.method, on_item))
         if kind is None:
             builder.gaps.append(f"{op.operation_id}: {op.method.upper()} {op.path} has no CRUD meaning")
             continue
@@ -235,11 +251,24 @@ def build_api_model(spec, operation_ids: list[str] | None = None) -> ApiModel:
         name = collection[-1]
         res = resources.get(coll_path)
         if res is None:
-            parent_param = _TEMPLATE.match(collection[-2]).group(1) if len(collection) >= 2 and _TEMPLATE.match(collection[-2]) else None
-            res = Resource(name=snake(name), singular=snake(_singular(name)), collection_path=coll_path, item_model="",
-                           id_param=None, id_schema={}, id_field=None,
-                           parent="/" + "/".join(collection[:-2]) if parent_param else None,
-                           parent_param=parent_param, parent_field=None, list_shape="array")
+            parent_param = (
+                _TEMPLATE.match(collection[-2]).group(1)
+                if len(collection) >= 2 and _TEMPLATE.match(collection[-2])
+                else None
+            )
+            res = Resource(
+                name=snake(name),
+                singular=snake(_singular(name)),
+                collection_path=coll_path,
+                item_model="",
+                id_param=None,
+                id_schema={},
+                id_field=None,
+                parent="/" + "/".join(collection[:-2]) if parent_param else None,
+                parent_param=parent_param,
+                parent_field=None,
+                list_shape="array",
+            )
             resources[coll_path] = res
         if on_item:
             res.id_param = _TEMPLATE.match(segments[-1]).group(1)
@@ -254,17 +283,28 @@ def build_api_model(spec, operation_ids: list[str] | None = None) -> ApiModel:
             res.item_model = item_name
         request_model = _ref_name(request_schema)
         if request_schema is not None and request_model is None:
-            builder.gaps.append(f"{op.operation_id}: inline request body schemas are not supported; name it under components")
+            builder.gaps.append(
+                f"{op.operation_id}: inline request body schemas are not supported; name it under components"
+            )
         query = [Param(p.name, p.location, p.required, p.schema) for p in op.parameters if p.location == "query"]
-        res.ops.append(Op(
-            operation_id=op.operation_id, kind=kind, method=op.method, path=op.path, pointer=op.pointer,
-            success_status=status, request_model=request_model, response_model=_ref_name(response_schema),
-            query=query, filters=[q for q in query if q.name not in _PAGING_PARAMS],
-            paging=[q for q in query if q.name in _PAGING_PARAMS],
-            error_statuses=sorted(int(c) for c in op.responses if c.isdigit() and c[0] in "45"),
-            secured=bool(op.security) and any(isinstance(r, dict) and r for r in op.security),
-            summary=op.summary,
-        ))
+        res.ops.append(
+            Op(
+                operation_id=op.operation_id,
+                kind=kind,
+                method=op.method,
+                path=op.path,
+                pointer=op.pointer,
+                success_status=status,
+                request_model=request_model,
+                response_model=_ref_name(response_schema),
+                query=query,
+                filters=[q for q in query if q.name not in _PAGING_PARAMS],
+                paging=[q for q in query if q.name in _PAGING_PARAMS],
+                error_statuses=sorted(int(c) for c in op.responses if c.isdigit() and c[0] in "45"),
+                secured=bool(op.security) and any(isinstance(r, dict) and r for r in op.security),
+                summary=op.summary,
+            )
+        )
     for name in {n for r in resources.values() for o in r.ops for n in (o.request_model, o.response_model) if n}:
         builder.model(name)
     for res in resources.values():
@@ -278,7 +318,9 @@ def build_api_model(spec, operation_ids: list[str] | None = None) -> ApiModel:
             res.parent_field = res.parent_param
         for f in item.fields:
             if f.read_only and f.required and f.name != res.id_field and not _server_fillable(builder.deref(f.schema)):
-                builder.gaps.append(f"{res.item_model}.{f.name}: read-only and required, but the server cannot derive it")
+                builder.gaps.append(
+                    f"{res.item_model}.{f.name}: read-only and required, but the server cannot derive it"
+                )
     if error_model:
         builder.model(error_model)
     code_field, message_field = _error_fields(builder, error_model)
@@ -287,11 +329,16 @@ def build_api_model(spec, operation_ids: list[str] | None = None) -> ApiModel:
             builder.gaps.append(f"{parent_path}: nested resources need their parent collection in the selection")
     ordered = _ordered_models(builder.models)
     return ApiModel(
-        title=spec.title or "API", package=snake(spec.title or "api"),
+        title=spec.title or "API",
+        package=snake(spec.title or "api"),
         version=str((spec.data.get("info") or {}).get("version", "0.1.0")),
-        models=ordered, resources=[r for r in resources.values() if r.item_model],
-        security=_security(spec, ops), error_model=error_model,
-        error_code_field=code_field, error_message_field=message_field, gaps=builder.gaps,
+        models=ordered,
+        resources=[r for r in resources.values() if r.item_model],
+        security=_security(spec, ops),
+        error_model=error_model,
+        error_code_field=code_field,
+        error_message_field=message_field,
+        gaps=builder.gaps,
     )
 
 
@@ -312,8 +359,11 @@ def _list_item(builder: _Builder, res: Resource, schema: dict) -> str | None:
     props, _, merged = builder.flatten(schema)
     if "array" in _types(merged):
         return _ref_name(merged.get("items"))
-    arrays = [(k, _ref_name(builder.deref(v).get("items"))) for k, v in props.items()
-              if "array" in _types(builder.deref(v)) and _ref_name(builder.deref(v).get("items"))]
+    arrays = [
+        (k, _ref_name(builder.deref(v).get("items")))
+        for k, v in props.items()
+        if "array" in _types(builder.deref(v)) and _ref_name(builder.deref(v).get("items"))
+    ]
     totals = [k for k, v in props.items() if "integer" in _types(builder.deref(v))]
     if page_name and len(arrays) == 1:
         res.list_shape, res.page_model, res.page_items = "page", page_name, arrays[0][0]
@@ -345,7 +395,9 @@ def _security(spec, ops) -> list[SecurityScheme]:
         elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
             out.append(SecurityScheme(name, "basic"))
         elif kind == "apiKey":
-            out.append(SecurityScheme(name, "apiKey", str(scheme.get("in", "header")), str(scheme.get("name", "X-API-Key"))))
+            out.append(
+                SecurityScheme(name, "apiKey", str(scheme.get("in", "header")), str(scheme.get("name", "X-API-Key")))
+            )
         elif kind == "oauth2" or kind == "openIdConnect":
             out.append(SecurityScheme(name, "bearer"))
     return out
@@ -373,7 +425,9 @@ def _ordered_models(models: dict[str, Model]) -> dict[str, Model]:
 
 def _model_refs(model: Model) -> set[str]:
     found: set[str] = set()
-    stack: list = [f.schema for f in model.fields] + [model.schema] if model.kind == "alias" else [f.schema for f in model.fields]
+    stack: list = (
+        [f.schema for f in model.fields] + [model.schema] if model.kind == "alias" else [f.schema for f in model.fields]
+    )
     while stack:
         node = stack.pop()
         if isinstance(node, dict):

@@ -15,8 +15,14 @@ from specloom.core.specs.base import SpecDocument
 
 # Packs the planner knows how to lay out; any other language/framework is produced by an AI provider.
 TEMPLATE_PACKS = {("python", "fastapi"): "python-fastapi@1.0.0"}
-DEFAULT_FRAMEWORK = {"python": "fastapi", "typescript": "express", "go": "net/http", "rust": "axum",
-                     "java": "spring", "csharp": "aspnetcore"}
+DEFAULT_FRAMEWORK = {
+    "python": "fastapi",
+    "typescript": "express",
+    "go": "net/http",
+    "rust": "axum",
+    "java": "spring",
+    "csharp": "aspnetcore",
+}
 _EXTENSION = {"python": ".py", "typescript": ".ts", "go": ".go", "rust": ".rs", "java": ".java", "csharp": ".cs"}
 _TEMPLATE_METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -39,8 +45,12 @@ class PlannedFile:
     sources: list[PlanSource] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"path": self.path, "purpose": self.purpose, "producer": self.producer,
-                "sources": [s.to_json() for s in self.sources]}
+        return {
+            "path": self.path,
+            "purpose": self.purpose,
+            "producer": self.producer,
+            "sources": [s.to_json() for s in self.sources],
+        }
 
 
 @dataclass(slots=True)
@@ -53,8 +63,14 @@ class Plan:
     notes: list[str] = field(default_factory=list)  # what templates cannot implement, and why
 
     def to_json(self) -> dict:
-        return {"spec": self.spec, "kind": self.kind, "language": self.language, "framework": self.framework,
-                "files": [f.to_json() for f in self.files], "notes": self.notes}
+        return {
+            "spec": self.spec,
+            "kind": self.kind,
+            "language": self.language,
+            "framework": self.framework,
+            "files": [f.to_json() for f in self.files],
+            "notes": self.notes,
+        }
 
 
 class PlanError(ValueError):
@@ -69,8 +85,9 @@ def snake(text: str) -> str:
     return "_" + out if out[0].isdigit() else out
 
 
-def plan(spec: SpecDocument, operations: list[str] | None = None, language: str = "python",
-         framework: str | None = None) -> Plan:
+def plan(
+    spec: SpecDocument, operations: list[str] | None = None, language: str = "python", framework: str | None = None
+) -> Plan:
     framework = framework or DEFAULT_FRAMEWORK.get(language)
     result = Plan(spec.path, spec.kind, language, framework)
     if spec.kind == "openapi":
@@ -104,7 +121,9 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
     pack = TEMPLATE_PACKS.get((result.language, result.framework or ""))
     producer = f"template:{pack}" if pack else "ai"
     if not pack:
-        result.notes.append(f"No template pack for {result.language}/{result.framework}: every file comes from an AI provider.")
+        result.notes.append(
+            f"No template pack for {result.language}/{result.framework}: every file comes from an AI provider."
+        )
     package = snake(spec.title or "api")
     ext = _ext(result.language)
     src_root = package if result.language == "python" else "src"
@@ -118,32 +137,53 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
         groups.setdefault(_group_name(op), []).append(op)
         reason = _template_gap(spec, op)
         if reason and pack:
-            result.notes.append(f"{op.operation_id} ({op.method.upper()} {op.path}): {reason}; an AI provider implements it.")
+            result.notes.append(
+                f"{op.operation_id} ({op.method.upper()} {op.path}): {reason}; an AI provider implements it."
+            )
 
     files = result.files
     if result.language == "python":
         files.append(PlannedFile("pyproject.toml", "build", producer, list(info)))
         files.append(PlannedFile(f"{src_root}/__init__.py", "source", producer, list(info)))
-    files.append(PlannedFile(f"{src_root}/app{ext}", "source", producer,
-                             info + [source_of(op.pointer) for op in ops]))
+    files.append(PlannedFile(f"{src_root}/app{ext}", "source", producer, info + [source_of(op.pointer) for op in ops]))
     schema_names = _referenced_schemas(spec, ops)
     if schema_names:
-        files.append(PlannedFile(f"{src_root}/models{ext}", "source", producer,
-                                 [source_of(join_pointer(["components", "schemas", n])) for n in schema_names]))
-        files.append(PlannedFile(f"{src_root}/repository{ext}", "source", producer,
-                                 [source_of(op.pointer) for op in ops]))
+        files.append(
+            PlannedFile(
+                f"{src_root}/models{ext}",
+                "source",
+                producer,
+                [source_of(join_pointer(["components", "schemas", n])) for n in schema_names],
+            )
+        )
+        files.append(
+            PlannedFile(f"{src_root}/repository{ext}", "source", producer, [source_of(op.pointer) for op in ops])
+        )
     schemes = sorted({name for op in ops for req in (op.security or []) if isinstance(req, dict) for name in req})
     if schemes:
-        files.append(PlannedFile(f"{src_root}/security{ext}", "source", producer,
-                                 [source_of(join_pointer(["components", "securitySchemes", s])) for s in schemes]))
+        files.append(
+            PlannedFile(
+                f"{src_root}/security{ext}",
+                "source",
+                producer,
+                [source_of(join_pointer(["components", "securitySchemes", s])) for s in schemes],
+            )
+        )
     for group, group_ops in sorted(groups.items()):
-        files.append(PlannedFile(f"{src_root}/routes/{snake(group)}{ext}", "source", producer,
-                                 [source_of(op.pointer) for op in group_ops]))
+        files.append(
+            PlannedFile(
+                f"{src_root}/routes/{snake(group)}{ext}",
+                "source",
+                producer,
+                [source_of(op.pointer) for op in group_ops],
+            )
+        )
     test_dir = "tests"
     for group, group_ops in sorted(groups.items()):
         test_name = f"test_{snake(group)}{ext}" if result.language == "python" else f"{snake(group)}.test{ext}"
-        files.append(PlannedFile(f"{test_dir}/{test_name}", "test", producer,
-                                 [source_of(op.pointer) for op in group_ops]))
+        files.append(
+            PlannedFile(f"{test_dir}/{test_name}", "test", producer, [source_of(op.pointer) for op in group_ops])
+        )
     files.append(PlannedFile("README.md", "documentation", producer, list(info)))
 
 
@@ -185,7 +225,7 @@ def _referenced_schemas(spec, ops) -> list[str]:
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and ref.startswith(prefix):
-                name = ref[len(prefix):]
+                name = ref[len(prefix) :]
                 if name not in found and name in schemas:
                     found.add(name)
                     stack.append(schemas[name])
@@ -198,8 +238,9 @@ def _referenced_schemas(spec, ops) -> list[str]:
 def _plan_adr(spec, result: Plan) -> None:
     ext = _ext(result.language)
     for path, blocks in spec.planned_files().items():
-        sources = [_source(spec, f"/files/{path.replace('~', '~0').replace('/', '~1')}/{b.part}", b.path_range)
-                   for b in blocks]
+        sources = [
+            _source(spec, f"/files/{path.replace('~', '~0').replace('/', '~1')}/{b.part}", b.path_range) for b in blocks
+        ]
         for constraint in spec.constraints:
             sources.append(_source(spec, f"/constraints/{spec.constraints.index(constraint)}", constraint.range))
         purpose = "test" if re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.test\.\w+)$", path) else "source"

@@ -73,7 +73,9 @@ def decode(data: bytes, path: str) -> tuple[str | None, Finding | None]:
     """Decode file bytes as UTF-8 text, or say precisely why not."""
     if b"\x00" in data[:8192]:
         return None, input_finding(
-            "IO002", path, "The file contains NUL bytes: it is binary, not a text spec.",
+            "IO002",
+            path,
+            "The file contains NUL bytes: it is binary, not a text spec.",
             "Point Specloom at the YAML, JSON, GraphQL or Markdown source instead.",
         )
     try:
@@ -83,7 +85,8 @@ def decode(data: bytes, path: str) -> tuple[str | None, Finding | None]:
         line = before.count(b"\n")
         col = exc.start - (before.rfind(b"\n") + 1)
         finding = input_finding(
-            "IO003", path,
+            "IO003",
+            path,
             f"Byte 0x{data[exc.start]:02x} at line {line + 1}, column {col + 1} is not valid UTF-8.",
             "Re-save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8 FILE`.",
         )
@@ -101,20 +104,40 @@ def read_source(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     shown = str(path)
     try:
         if p.is_dir():
-            return None, [input_finding("IO001", shown, "This is a directory, not a file.", "Name a spec file, or pass the directory to `specloom check`.")]
+            return None, [
+                input_finding(
+                    "IO001",
+                    shown,
+                    "This is a directory, not a file.",
+                    "Name a spec file, or pass the directory to `specloom check`.",
+                )
+            ]
         size = p.stat().st_size
         if size > max_bytes:
-            return None, [input_finding(
-                "IO005", shown, f"The file is {size:,} bytes; the limit is {max_bytes:,}.",
-                "Split the spec with $ref into several files, or raise `max_file_bytes` in specloom.toml.",
-            )]
+            return None, [
+                input_finding(
+                    "IO005",
+                    shown,
+                    f"The file is {size:,} bytes; the limit is {max_bytes:,}.",
+                    "Split the spec with $ref into several files, or raise `max_file_bytes` in specloom.toml.",
+                )
+            ]
         data = p.read_bytes()
     except FileNotFoundError:
         return None, [input_finding("IO001", shown, "No such file.", "Check the path and its spelling.")]
     except PermissionError:
-        return None, [input_finding("IO001", shown, "Permission denied.", "Make the file readable by the current user.")]
+        return None, [
+            input_finding("IO001", shown, "Permission denied.", "Make the file readable by the current user.")
+        ]
     except OSError as exc:
-        return None, [input_finding("IO001", shown, f"The file cannot be read: {exc.strerror or exc}.", "Check that the path names a regular, readable file.")]
+        return None, [
+            input_finding(
+                "IO001",
+                shown,
+                f"The file cannot be read: {exc.strerror or exc}.",
+                "Check that the path names a regular, readable file.",
+            )
+        ]
     text, problem = decode(data, shown)
     if problem is not None:
         return None, [problem]

@@ -9,8 +9,23 @@ from pathlib import Path
 from specloom.core.specs import GRAPHQL_EXTENSIONS, MARKDOWN_EXTENSIONS, OPENAPI_EXTENSIONS
 
 SPEC_EXTENSIONS = OPENAPI_EXTENSIONS + GRAPHQL_EXTENSIONS + MARKDOWN_EXTENSIONS
-SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".specloom", ".tox",
-                ".mypy_cache", ".pytest_cache", ".ruff_cache", "dist", "build", "site-packages"}
+SKIPPED_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".specloom",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "dist",
+    "build",
+    "site-packages",
+}
 
 
 def candidate_files(root: Path) -> Iterator[Path]:

@@ -7,11 +7,21 @@ from specloom.core.rules import RULES
 
 
 def render() -> str:
-    lines = ["# Finding codes", "",
-             "Every finding Specloom reports has one of these codes. Generated from `core/rules.py`.", ""]
+    lines = [
+        "# Finding codes",
+        "",
+        "Every finding Specloom reports has one of these codes. Generated from `core/rules.py`.",
+        "",
+    ]
     for rule in RULES.values():
-        lines += [f"## {rule.code}", "", f"**{rule.name}** — default severity: {rule.severity.label}.", "",
-                  rule.summary, ""]
+        lines += [
+            f"## {rule.code}",
+            "",
+            f"**{rule.name}** — default severity: {rule.severity.label}.",
+            "",
+            rule.summary,
+            "",
+        ]
     return "\n".join(lines)
 
 

@@ -20,7 +20,9 @@ def validate_variables(pack: Pack, given: dict[str, object]) -> dict[str, object
 
     unknown = sorted(set(given) - set(pack.variables))
     if unknown:
-        raise PackError(f"{pack.ref} has no variable(s) {', '.join(unknown)}; it knows {', '.join(sorted(pack.variables))}")
+        raise PackError(
+            f"{pack.ref} has no variable(s) {', '.join(unknown)}; it knows {', '.join(sorted(pack.variables))}"
+        )
     values: dict[str, object] = {}
     for name, var in pack.variables.items():
         value = given.get(name, var.default)
@@ -36,7 +38,9 @@ def validate_variables(pack: Pack, given: dict[str, object]) -> dict[str, object
     return values
 
 
-def python_fastapi(pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object]) -> tuple[dict, list, ApiModel]:
+def python_fastapi(
+    pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object]
+) -> tuple[dict, list, ApiModel]:
     from specloom.templates.fastapi_view import FastAPIView
 
     values = validate_variables(pack, variables)
@@ -45,20 +49,31 @@ def python_fastapi(pack: Pack, spec, operation_ids: list[str] | None, variables:
     package = str(values.get("package") or api.package)
     scheme = api.security[0] if api.security else None
     if len(api.security) > 1:
-        api.gaps.append(f"only the first security scheme ({scheme.name}) is enforced; "
-                        f"{', '.join(s.name for s in api.security[1:])} are not")
+        api.gaps.append(
+            f"only the first security scheme ({scheme.name}) is enforced; "
+            f"{', '.join(s.name for s in api.security[1:])} are not"
+        )
     for rv in view.resources:
         for route in rv.routes:
             for q in route.query_params:
                 if route.op.kind == "list" and q.name not in ("limit", "offset") and not q.filter_field:
-                    api.gaps.append(f"{route.op.operation_id}: query parameter `{q.name}` matches no item field, so it is not applied")
+                    api.gaps.append(
+                        f"{route.op.operation_id}: query parameter `{q.name}` matches no item field, "
+                        "so it is not applied"
+                    )
     error_code_is_int = False
     if api.error_model:
         code_field = next((f for f in api.models[api.error_model].fields if f.name == api.error_code_field), None)
         error_code_is_int = code_field is not None and "integer" in _types(spec.deref(code_field.schema))
         if api.error_code_field is None:
-            code_int = next((f for f in api.models[api.error_model].fields
-                             if "integer" in _types(spec.deref(f.schema)) and f.name in ("code", "status")), None)
+            code_int = next(
+                (
+                    f
+                    for f in api.models[api.error_model].fields
+                    if "integer" in _types(spec.deref(f.schema)) and f.name in ("code", "status")
+                ),
+                None,
+            )
             if code_int:
                 api.error_code_field, error_code_is_int = code_int.name, True
     token_env = f"{package.upper()}_API_TOKENS"
@@ -69,12 +84,22 @@ def python_fastapi(pack: Pack, spec, operation_ids: list[str] | None, variables:
         return f'"Authorization": "{"Basic" if scheme and scheme.kind == "basic" else "Bearer"} {token}"'
 
     context = {
-        "api": api, "view": view, "package": package, "pack": pack, "types": view.types,
-        "python_requires": values.get("python_requires", ">=3.11"), "token_env": token_env,
-        "secured": api.secured, "auth_scheme": scheme, "auth_header": auth_header,
+        "api": api,
+        "view": view,
+        "package": package,
+        "pack": pack,
+        "types": view.types,
+        "python_requires": values.get("python_requires", ">=3.11"),
+        "token_env": token_env,
+        "secured": api.secured,
+        "auth_scheme": scheme,
+        "auth_header": auth_header,
         "challenge": {"bearer": "Bearer", "basic": 'Basic realm="api"'}.get(scheme.kind, "ApiKey") if scheme else "",
-        "error_fields": [f for f in (api.error_code_field, api.error_message_field) if f] if api.error_model else ["detail"],
-        "error_code_is_int": error_code_is_int, "behaviour": BEHAVIOUR,
+        "error_fields": [f for f in (api.error_code_field, api.error_message_field) if f]
+        if api.error_model
+        else ["detail"],
+        "error_code_is_int": error_code_is_int,
+        "behaviour": BEHAVIOUR,
     }
     return context, view.resources, api
 

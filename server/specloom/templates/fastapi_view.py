@@ -134,18 +134,27 @@ class FastAPIView:
         create = res.op("create")
         request = self.api.models.get(create.request_model) if create and create.request_model else None
         request_fields = {f.name for f in request.fields} if request else set()
-        view.create_fields = [f.name for f in item.fields if f.name not in request_fields and f.name != res.id_field
-                              and f.name != res.parent_field and f.required]
+        view.create_fields = [
+            f.name
+            for f in item.fields
+            if f.name not in request_fields and f.name != res.id_field and f.name != res.parent_field and f.required
+        ]
         if request:
             view.sample_create = self.samples.model(request, include_read_only=False)
             view.sample_other = self.samples.model(request, include_read_only=False)
             view.invalid_create = {}
-        view.missing_id = {"uuid": "00000000-0000-4000-8000-000000000000", "int": "987654321", "str": "no-such-id"}[view.id_kind]
+        view.missing_id = {"uuid": "00000000-0000-4000-8000-000000000000", "int": "987654321", "str": "no-such-id"}[
+            view.id_kind
+        ]
         view.key_kind = view.id_kind
         view.client_sets_id = bool(res.id_field and res.id_field in request_fields)
         view.server_fills = [(name, _fill_expr(self.deref(_field_schema(item, name)))) for name in view.create_fields]
-        view.kept_on_replace = [f.name for f in item.fields if f.read_only or f.name in (res.id_field, res.parent_field)]
-        view.sample_item = {k: v for k, v in self.samples.model(item).items() if k not in (res.id_field, res.parent_field)}
+        view.kept_on_replace = [
+            f.name for f in item.fields if f.read_only or f.name in (res.id_field, res.parent_field)
+        ]
+        view.sample_item = {
+            k: v for k, v in self.samples.model(item).items() if k not in (res.id_field, res.parent_field)
+        }
         if view.sample_create is not None:
             view.update_body = _changed(view.sample_create, request, self.deref)
         if res.parent:
@@ -173,20 +182,36 @@ class FastAPIView:
         res = view.res
         path_params = []
         if res.parent_param:
-            path_params.append(ParamView(identifier(snake(res.parent_param)), res.parent_param,
-                                         f"{identifier(snake(res.parent_param))}: Annotated[str, Path(alias={res.parent_param!r})]"))
+            path_params.append(
+                ParamView(
+                    identifier(snake(res.parent_param)),
+                    res.parent_param,
+                    f"{identifier(snake(res.parent_param))}: Annotated[str, Path(alias={res.parent_param!r})]",
+                )
+            )
         if op.kind in ("read", "replace", "update", "delete") and res.id_param:
             py = identifier(snake(res.id_param))
-            path_params.append(ParamView(py, res.id_param, f"{py}: Annotated[{view.id_type}, Path(alias={res.id_param!r})]"))
+            path_params.append(
+                ParamView(py, res.id_param, f"{py}: Annotated[{view.id_type}, Path(alias={res.id_param!r})]")
+            )
         query = [self._query(view, p) for p in op.query]
         response = op.response_model if op.kind != "delete" else None
         if op.kind == "list" and res.list_shape == "array":
             response = f"list[{res.item_model}]"
-        no_content = op.kind == "delete" or (op.response_model is None and op.kind in ("create", "replace", "update")
-                                            and not _has_content(op))
+        no_content = op.kind == "delete" or (
+            op.response_model is None and op.kind in ("create", "replace", "update") and not _has_content(op)
+        )
         not_found = 404 if 404 in op.error_statuses else (404 if self._has_default_error(op) else None)
-        return RouteView(op, identifier(snake(op.operation_id)), path_params, query, op.request_model, response,
-                         no_content, not_found or 404)
+        return RouteView(
+            op,
+            identifier(snake(op.operation_id)),
+            path_params,
+            query,
+            op.request_model,
+            response,
+            no_content,
+            not_found or 404,
+        )
 
     def _has_default_error(self, op: Op) -> bool:
         return bool(self.api.error_model)
@@ -196,7 +221,12 @@ class FastAPIView:
         py = identifier(snake(p.name))
         annotation = self.types.type_of(p.schema)
         constraints = []
-        for key, arg in (("minimum", "ge"), ("maximum", "le"), ("minLength", "min_length"), ("maxLength", "max_length")):
+        for key, arg in (
+            ("minimum", "ge"),
+            ("maximum", "le"),
+            ("minLength", "min_length"),
+            ("maxLength", "max_length"),
+        ):
             if isinstance(schema.get(key), (int, float)) and not isinstance(schema.get(key), bool):
                 constraints.append(f"{arg}={schema[key]!r}")
         alias = [f"alias={p.name!r}"] if py != p.name else []

@@ -15,7 +15,20 @@ from specloom.templates.packs import PackError
 
 FORMATTERS = {
     "ruff": (
-        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I", "--fix", "--quiet", "--line-length", "120", "."],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--isolated",
+            "--select",
+            "I",
+            "--fix",
+            "--quiet",
+            "--line-length",
+            "120",
+            ".",
+        ],
         [sys.executable, "-m", "ruff", "format", "--isolated", "--quiet", "--line-length", "120", "."],
     ),
 }

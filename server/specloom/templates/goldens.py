@@ -53,8 +53,14 @@ def run_case(pack: Pack, case: Path, update: bool = False) -> CaseResult:
         elif path not in expected:
             diffs.append(f"{path}: rendered but not in the reviewed output")
         elif actual[path] != expected[path]:
-            diff = difflib.unified_diff(expected[path].splitlines(), actual[path].splitlines(),
-                                        f"expected/{path}", f"rendered/{path}", lineterm="", n=1)
+            diff = difflib.unified_diff(
+                expected[path].splitlines(),
+                actual[path].splitlines(),
+                f"expected/{path}",
+                f"rendered/{path}",
+                lineterm="",
+                n=1,
+            )
             diffs.append("\n".join(list(diff)[:40]))
     return CaseResult(pack.ref, case.name, not diffs, diffs)
 

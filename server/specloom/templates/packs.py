@@ -111,7 +111,9 @@ def matches(version: str, spec: str) -> bool:
         return base <= v < (base[0], base[1] + 1, 0)
     if any(spec.startswith(op) for op in ("<", ">", "=", "!")):
         return all(_compare(v, part.strip()) for part in spec.split(","))
-    return v == _loose(spec) if spec.count(".") == 2 else v[: spec.count(".") + 1] == _loose(spec)[: spec.count(".") + 1]
+    return (
+        v == _loose(spec) if spec.count(".") == 2 else v[: spec.count(".") + 1] == _loose(spec)[: spec.count(".") + 1]
+    )
 
 
 def _loose(text: str) -> tuple[int, int, int]:
@@ -124,8 +126,15 @@ def _compare(v: tuple[int, int, int], clause: str) -> bool:
     if not m:
         raise ValueError(f"cannot read version range clause {clause!r}")
     other = _loose(m.group(2))
-    return {">=": v >= other, "<=": v <= other, ">": v > other, "<": v < other,
-            "==": v == other, "=": v == other, "!=": v != other}[m.group(1)]
+    return {
+        ">=": v >= other,
+        "<=": v <= other,
+        ">": v > other,
+        "<": v < other,
+        "==": v == other,
+        "=": v == other,
+        "!=": v != other,
+    }[m.group(1)]
 
 
 def load_pack(root: Path) -> Pack:
@@ -139,15 +148,28 @@ def load_pack(root: Path) -> Pack:
     try:
         templates = [TemplateSpec(**t) for t in data.get("templates", [])]
         variables = {
-            name: Variable(name, v.get("type", "string"), bool(v.get("required", False)), v.get("default"),
-                           v.get("pattern"), v.get("description", ""))
+            name: Variable(
+                name,
+                v.get("type", "string"),
+                bool(v.get("required", False)),
+                v.get("default"),
+                v.get("pattern"),
+                v.get("description", ""),
+            )
             for name, v in data.get("variables", {}).items()
         }
         pack = Pack(
-            name=data["name"], version=data["version"], language=data["language"], framework=data["framework"],
-            root=root, min_specloom=data.get("min_specloom", "0.0.0"), formatter=data.get("formatter"),
-            dependencies=list(data.get("dependencies", [])), test_dependencies=list(data.get("test_dependencies", [])),
-            templates=templates, variables=variables,
+            name=data["name"],
+            version=data["version"],
+            language=data["language"],
+            framework=data["framework"],
+            root=root,
+            min_specloom=data.get("min_specloom", "0.0.0"),
+            formatter=data.get("formatter"),
+            dependencies=list(data.get("dependencies", [])),
+            test_dependencies=list(data.get("test_dependencies", [])),
+            templates=templates,
+            variables=variables,
         )
         semver_key(pack.version)
     except (KeyError, TypeError, ValueError) as exc:
@@ -171,18 +193,27 @@ def check_security(pack: Pack) -> None:
         for number, line in enumerate(text.splitlines(), 1):
             for pattern, label in FORBIDDEN:
                 if pattern.search(line):
-                    raise PackError(f"template {spec.id} uses a forbidden construct ({label}); the pack is refused", path, number)
+                    raise PackError(
+                        f"template {spec.id} uses a forbidden construct ({label}); the pack is refused", path, number
+                    )
 
 
 def check_tested(pack: Pack) -> None:
     """Every template must produce at least one file of some reviewed golden case."""
-    expected = [str(p.relative_to(case / "expected")) for case in pack.golden_cases()
-                if (case / "expected").is_dir() for p in (case / "expected").rglob("*") if p.is_file()]
+    expected = [
+        str(p.relative_to(case / "expected"))
+        for case in pack.golden_cases()
+        if (case / "expected").is_dir()
+        for p in (case / "expected").rglob("*")
+        if p.is_file()
+    ]
     for spec in pack.templates:
         glob = re.sub(r"\{[^}]+\}", "*", spec.output)
         if not any(fnmatch.fnmatchcase(path, glob) for path in expected):
-            raise PackError(f"template {spec.id} ({spec.output}) has no golden test; untested templates are refused",
-                            pack.template_path(spec))
+            raise PackError(
+                f"template {spec.id} ({spec.output}) has no golden test; untested templates are refused",
+                pack.template_path(spec),
+            )
 
 
 def discover(overlays: list[Path] | None = None) -> tuple[list[Pack], list[PackError]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import keyword
 import random
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from specloom.core.apimodel import ApiModel, Field, Model, _ref_name, _types
@@ -119,8 +119,15 @@ def _py_literal(value: object) -> str:
 
 
 def _constraints(schema: dict, types: PythonTypes) -> list[str]:
-    mapping = (("minLength", "min_length"), ("maxLength", "max_length"), ("minimum", "ge"), ("maximum", "le"),
-               ("minItems", "min_length"), ("maxItems", "max_length"), ("multipleOf", "multiple_of"))
+    mapping = (
+        ("minLength", "min_length"),
+        ("maxLength", "max_length"),
+        ("minimum", "ge"),
+        ("maximum", "le"),
+        ("minItems", "min_length"),
+        ("maxItems", "max_length"),
+        ("multipleOf", "multiple_of"),
+    )
     out = []
     for key, arg in mapping:
         value = schema.get(key)
@@ -150,7 +157,7 @@ def _python_regex(pattern: str) -> bool:
 
 # --- sample values for generated tests -------------------------------------------
 
-_FIXED_TIME = datetime(2026, 1, 15, 9, 30, tzinfo=timezone.utc)
+_FIXED_TIME = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 
 
 class Samples:
@@ -254,8 +261,20 @@ class Samples:
         return int(value) if integer else float(value)
 
 
-_CLASS = {r"\d": "7", "[0-9]": "7", "[a-z]": "k", "[A-Z]": "K", "[a-zA-Z]": "k", "[A-Za-z]": "k", r"\w": "k",
-          "[a-z0-9]": "k", "[A-Z0-9]": "K", "[a-zA-Z0-9]": "k", "[A-Za-z0-9]": "k", ".": "k"}
+_CLASS = {
+    r"\d": "7",
+    "[0-9]": "7",
+    "[a-z]": "k",
+    "[A-Z]": "K",
+    "[a-zA-Z]": "k",
+    "[A-Za-z]": "k",
+    r"\w": "k",
+    "[a-z0-9]": "k",
+    "[A-Z0-9]": "K",
+    "[a-zA-Z0-9]": "k",
+    "[A-Za-z0-9]": "k",
+    ".": "k",
+}
 _TOKEN = re.compile(r"(\\d|\\w|\[[^\]]+\]|\.|\\.|[^\\\[\]{}()*+?^$|])(\{(\d+)(?:,(\d*))?\}|[*+?])?")
 
 

@@ -80,8 +80,11 @@ def render(pack: Pack, context: dict, resources: list) -> list[RenderedFile]:
             if spec.per == "resource":
                 for rv in resources:
                     path = output_path(spec, {**_path_values(context), "resource": rv.module})
-                    files.append(RenderedFile(path, template.render({**context, "rv": rv}), spec.id, spec.purpose,
-                                              rv.res.collection_path))
+                    files.append(
+                        RenderedFile(
+                            path, template.render({**context, "rv": rv}), spec.id, spec.purpose, rv.res.collection_path
+                        )
+                    )
             else:
                 path = output_path(spec, _path_values(context))
                 files.append(RenderedFile(path, template.render(context), spec.id, spec.purpose))

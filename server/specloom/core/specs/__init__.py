@@ -17,7 +17,7 @@ _OPENAPI_KEY = re.compile(r"""(?m)^(?:["']?(openapi|swagger)["']?\s*:|\s*\{?\s*"
 
 
 def detect_kind(path: str, text: str) -> str | None:
-    """"openapi" | "graphql" | "adr" | "story", or None for anything else."""
+    """ "openapi" | "graphql" | "adr" | "story", or None for anything else."""
     lower = path.lower()
     if lower.endswith(GRAPHQL_EXTENSIONS):
         return "graphql"
@@ -34,8 +34,9 @@ def detect_kind(path: str, text: str) -> str | None:
     return None
 
 
-def parse_source(source: SourceText, kind: str, workspace_root: Path | None = None,
-                 max_file_bytes: int = DEFAULT_MAX_BYTES) -> SpecDocument:
+def parse_source(
+    source: SourceText, kind: str, workspace_root: Path | None = None, max_file_bytes: int = DEFAULT_MAX_BYTES
+) -> SpecDocument:
     if kind == "openapi":
         from specloom.core.specs.openapi import parse_openapi
 
@@ -55,20 +56,29 @@ def parse_source(source: SourceText, kind: str, workspace_root: Path | None = No
     raise ValueError(f"unknown spec kind {kind!r}")
 
 
-def parse_path(path: str | Path, workspace_root: Path | None = None, kind: str | None = None,
-               max_file_bytes: int = DEFAULT_MAX_BYTES) -> tuple[SpecDocument | None, list[Finding]]:
+def parse_path(
+    path: str | Path,
+    workspace_root: Path | None = None,
+    kind: str | None = None,
+    max_file_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[SpecDocument | None, list[Finding]]:
     """Parse one file of any kind: the spec (None if unreadable or unknown) and its findings."""
     source, problems = read_source(path, max_file_bytes)
     if source is None:
         return None, problems
     kind = kind or detect_kind(source.path, source.text)
     if kind is None:
-        return None, [Finding(
-            code="IO006", severity=rule("IO006").severity,
-            message="Not a spec Specloom knows: no `openapi:` key, no GraphQL extension, no ADR or user-story shape.",
-            range=Range.of(0, 0, 0, 0), path=source.path,
-            suggestion="OpenAPI files need a top-level `openapi: 3.x` key; ADRs need a title and Status/Context/"
-            "Decision sections; stories need 'As a …, I want …, so that …'.",
-        )]
+        return None, [
+            Finding(
+                code="IO006",
+                severity=rule("IO006").severity,
+                message="Not a spec Specloom knows: no `openapi:` key, no GraphQL extension, "
+                "no ADR or user-story shape.",
+                range=Range.of(0, 0, 0, 0),
+                path=source.path,
+                suggestion="OpenAPI files need a top-level `openapi: 3.x` key; ADRs need a title and Status/Context/"
+                "Decision sections; stories need 'As a …, I want …, so that …'.",
+            )
+        ]
     spec = parse_source(source, kind, workspace_root, max_file_bytes)
     return spec, spec.findings

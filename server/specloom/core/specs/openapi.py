@@ -92,7 +92,9 @@ class OpenAPISpec(SpecDocument):
         out: list[Element] = []
         for op in self.operations:
             where = self.locate(op.pointer)
-            out.append(Element("operation", f"{op.method.upper()} {op.path}", op.pointer, self.path, where.full, where.key))
+            out.append(
+                Element("operation", f"{op.method.upper()} {op.path}", op.pointer, self.path, where.full, where.key)
+            )
             for param in op.parameters:
                 loc = self.locate(param.pointer)
                 out.append(Element("parameter", param.name, param.pointer, self.path, loc.full, loc.key))
@@ -118,6 +120,7 @@ class OpenAPISpec(SpecDocument):
 
 
 # --- helpers ------------------------------------------------------------------
+
 
 @cache
 def _validator(version: str):
@@ -150,10 +153,22 @@ def derive_operation_id(method: str, path: str, taken: set[str]) -> str:
     on_item = bool(segments) and bool(_TEMPLATE_PARAM.fullmatch(segments[-1]))
     resource = statics[-1] if statics else "root"
     owners = [_singular(s) for s in statics[:-1]]
-    verbs = {"get": "get" if on_item else "list", "post": "create", "put": "replace", "patch": "update", "delete": "delete"}
+    verbs = {
+        "get": "get" if on_item else "list",
+        "post": "create",
+        "put": "replace",
+        "patch": "update",
+        "delete": "delete",
+    }
     if method in verbs:
         noun = _singular(resource) if (on_item or method != "get") else resource
-        if method == "post" and statics and len(segments) >= 2 and not on_item and _TEMPLATE_PARAM.fullmatch(segments[-2]):
+        if (
+            method == "post"
+            and statics
+            and len(segments) >= 2
+            and not on_item
+            and _TEMPLATE_PARAM.fullmatch(segments[-2])
+        ):
             noun = _singular(resource)
         base = verbs[method] + _camel(owners + [noun])
     else:
@@ -166,22 +181,42 @@ def derive_operation_id(method: str, path: str, taken: set[str]) -> str:
 
 # --- the parser -----------------------------------------------------------------
 
+
 class _Checker:
     def __init__(self, spec: OpenAPISpec):
         self.spec = spec
         self.doc = spec.document
         self.findings = spec.findings
 
-    def add(self, code: str, message: str, pointer: str, *, at: str = "key", suggestion: str | None = None,
-            related: tuple[RelatedInfo, ...] = (), fix: Fix | None = None, doc: Document | None = None,
-            severity: Severity | None = None, range_: Range | None = None) -> None:
+    def add(
+        self,
+        code: str,
+        message: str,
+        pointer: str,
+        *,
+        at: str = "key",
+        suggestion: str | None = None,
+        related: tuple[RelatedInfo, ...] = (),
+        fix: Fix | None = None,
+        doc: Document | None = None,
+        severity: Severity | None = None,
+        range_: Range | None = None,
+    ) -> None:
         doc = doc or self.doc
         _, loc = doc.locator.nearest(pointer)
-        self.findings.append(Finding(
-            code=code, severity=severity or rule(code).severity, message=message,
-            range=range_ or getattr(loc, at), path=doc.path, suggestion=suggestion, pointer="#" + pointer,
-            related=related, fix=fix,
-        ))
+        self.findings.append(
+            Finding(
+                code=code,
+                severity=severity or rule(code).severity,
+                message=message,
+                range=range_ or getattr(loc, at),
+                path=doc.path,
+                suggestion=suggestion,
+                pointer="#" + pointer,
+                related=related,
+                fix=fix,
+            )
+        )
 
     def related(self, pointer: str, message: str) -> RelatedInfo:
         return RelatedInfo(Location(self.doc.path, self.doc.locator.nearest(pointer)[1].key), message)
@@ -195,12 +230,20 @@ def parse_openapi(source: SourceText, max_file_bytes: int = DEFAULT_MAX_BYTES) -
     if data is None:
         return spec
     if not isinstance(data, dict):
-        checker.add("OAS002", "The document is not a mapping, so it cannot be an OpenAPI description.", "",
-                    suggestion="Start the file with `openapi: 3.1.0` followed by `info:` and `paths:`.")
+        checker.add(
+            "OAS002",
+            "The document is not a mapping, so it cannot be an OpenAPI description.",
+            "",
+            suggestion="Start the file with `openapi: 3.1.0` followed by `info:` and `paths:`.",
+        )
         return spec
     if "swagger" in data:
-        checker.add("OAS001", f"This is a Swagger {data.get('swagger')} document; Specloom reads OpenAPI 3.0 and 3.1.",
-                    "/swagger", suggestion="Convert it with `npx swagger2openapi FILE -o openapi.yaml`, then check the result.")
+        checker.add(
+            "OAS001",
+            f"This is a Swagger {data.get('swagger')} document; Specloom reads OpenAPI 3.0 and 3.1.",
+            "/swagger",
+            suggestion="Convert it with `npx swagger2openapi FILE -o openapi.yaml`, then check the result.",
+        )
         return spec
     version = str(data.get("openapi", ""))
     if re.match(r"3\.0\.\d+$", version):
@@ -209,8 +252,13 @@ def parse_openapi(source: SourceText, max_file_bytes: int = DEFAULT_MAX_BYTES) -
         spec.version = "3.1"
     else:
         where = "/openapi" if "openapi" in data else ""
-        checker.add("OAS002", f"Unsupported `openapi` version {version!r}." if version else "The `openapi` field is missing.",
-                    where, at="value" if where else "key", suggestion="Set `openapi: 3.1.0` (or 3.0.3).")
+        checker.add(
+            "OAS002",
+            f"Unsupported `openapi` version {version!r}." if version else "The `openapi` field is missing.",
+            where,
+            at="value" if where else "key",
+            suggestion="Set `openapi: 3.1.0` (or 3.0.3).",
+        )
         return spec
     spec.resolver = RefResolver(document, max_file_bytes)
     specific = _collect_operations(spec, checker)
@@ -232,8 +280,13 @@ def _check_schema(spec: OpenAPISpec, checker: _Checker, covered: set[str]) -> No
         if (pointer, message) in seen:
             continue
         seen.add((pointer, message))
-        checker.add("OAS100", message, pointer, at="key" if parts else "key",
-                    suggestion=f"See the OpenAPI {spec.version} specification for the shape of this object.")
+        checker.add(
+            "OAS100",
+            message,
+            pointer,
+            at="key" if parts else "key",
+            suggestion=f"See the OpenAPI {spec.version} specification for the shape of this object.",
+        )
 
 
 def _schema_message(error) -> str:
@@ -291,9 +344,13 @@ def _collect_operations(spec: OpenAPISpec, checker: _Checker) -> set[str]:
             op_id = raw.get("operationId")
             responses = raw.get("responses") if isinstance(raw.get("responses"), dict) else {}
             op = Operation(
-                method=method, path=path, operation_id=op_id if isinstance(op_id, str) else "",
-                declared_id=isinstance(op_id, str) and bool(op_id), pointer=pointer,
-                summary=str(raw.get("summary") or ""), tags=[t for t in raw.get("tags") or [] if isinstance(t, str)],
+                method=method,
+                path=path,
+                operation_id=op_id if isinstance(op_id, str) else "",
+                declared_id=isinstance(op_id, str) and bool(op_id),
+                pointer=pointer,
+                summary=str(raw.get("summary") or ""),
+                tags=[t for t in raw.get("tags") or [] if isinstance(t, str)],
                 parameters=list(merged.values()),
                 request_body=resolver.deref(raw["requestBody"]) if isinstance(raw.get("requestBody"), dict) else None,
                 responses={str(code): resolver.deref(r) for code, r in responses.items() if isinstance(r, dict)},
@@ -311,18 +368,28 @@ def _collect_operations(spec: OpenAPISpec, checker: _Checker) -> set[str]:
     for op, pointer in pending_missing:
         op.operation_id = derive_operation_id(op.method, op.path, taken)
         taken.add(op.operation_id)
-        checker.add("OAS111", f"{op.method.upper()} {op.path} has no operationId; generated code would call it "
-                    f"`{op.operation_id}`.", pointer,
-                    suggestion=f"Add `operationId: {op.operation_id}`.",
-                    fix=_insert_child_fix(spec, pointer, f"operationId: {op.operation_id}", f"Add operationId '{op.operation_id}'"))
+        checker.add(
+            "OAS111",
+            f"{op.method.upper()} {op.path} has no operationId; generated code would call it `{op.operation_id}`.",
+            pointer,
+            suggestion=f"Add `operationId: {op.operation_id}`.",
+            fix=_insert_child_fix(
+                spec, pointer, f"operationId: {op.operation_id}", f"Add operationId '{op.operation_id}'"
+            ),
+        )
     for op_id, pointers in declared_ids.items():
         if len(pointers) < 2:
             continue
         for pointer in pointers:
             others = tuple(checker.related(p + "/operationId", "also declared here") for p in pointers if p != pointer)
-            checker.add("OAS110", f"operationId `{op_id}` is used by {len(pointers)} operations; each must be unique.",
-                        pointer + "/operationId", at="value", related=others,
-                        suggestion="Rename one of them, e.g. after its method and path.")
+            checker.add(
+                "OAS110",
+                f"operationId `{op_id}` is used by {len(pointers)} operations; each must be unique.",
+                pointer + "/operationId",
+                at="value",
+                related=others,
+                suggestion="Rename one of them, e.g. after its method and path.",
+            )
     return covered
 
 
@@ -337,8 +404,15 @@ def _parameters(spec: OpenAPISpec, raw: object, pointer: str) -> list[Parameter]
             schema = param.get("schema", {})
             if not (isinstance(schema, dict) and str(schema.get("$ref", "")).startswith("#/components/schemas/")):
                 schema = spec.resolver.deref(schema)
-            out.append(Parameter(param["name"], param["in"], bool(param.get("required")),
-                                 schema if isinstance(schema, dict) else {}, f"{pointer}/{index}"))
+            out.append(
+                Parameter(
+                    param["name"],
+                    param["in"],
+                    bool(param.get("required")),
+                    schema if isinstance(schema, dict) else {},
+                    f"{pointer}/{index}",
+                )
+            )
     return out
 
 
@@ -348,18 +422,34 @@ def _check_path_parameters(spec: OpenAPISpec, checker: _Checker, op: Operation, 
         if name in declared:
             continue
         key = spec.document.locator.nearest(op.path_pointer)[1].key
-        key_text = spec.source.line_text(key.start.line)[key.start.character:key.end.character]
+        key_text = spec.source.line_text(key.start.line)[key.start.character : key.end.character]
         offset = key_text.find("{" + name + "}")
-        where = (Range.of(key.start.line, key.start.character + offset, key.start.line,
-                          key.start.character + offset + len(name) + 2) if offset >= 0 else key)
-        checker.add("OAS112", f"Path parameter `{{{name}}}` of {op.method.upper()} {op.path} is not declared.",
-                    op.pointer, range_=where,
-                    suggestion=f"Declare it: `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}`.",
-                    fix=_declare_path_parameter_fix(spec, op, name))
+        where = (
+            Range.of(
+                key.start.line,
+                key.start.character + offset,
+                key.start.line,
+                key.start.character + offset + len(name) + 2,
+            )
+            if offset >= 0
+            else key
+        )
+        checker.add(
+            "OAS112",
+            f"Path parameter `{{{name}}}` of {op.method.upper()} {op.path} is not declared.",
+            op.pointer,
+            range_=where,
+            suggestion=f"Declare it: `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}`.",
+            fix=_declare_path_parameter_fix(spec, op, name),
+        )
     for param in op.parameters:
         if param.location == "path" and param.name not in template:
-            checker.add("OAS113", f"Parameter `{param.name}` is declared `in: path` but `{op.path}` has no `{{{param.name}}}`.",
-                        param.pointer, suggestion=f"Add `{{{param.name}}}` to the path, or make it a query parameter.")
+            checker.add(
+                "OAS113",
+                f"Parameter `{param.name}` is declared `in: path` but `{op.path}` has no `{{{param.name}}}`.",
+                param.pointer,
+                suggestion=f"Add `{{{param.name}}}` to the path, or make it a query parameter.",
+            )
 
 
 def _check_responses(checker: _Checker, op: Operation, raw: dict, covered: set[str]) -> None:
@@ -370,9 +460,13 @@ def _check_responses(checker: _Checker, op: Operation, raw: dict, covered: set[s
         pointer = op.pointer + "/responses"
         covered.add(pointer)
         what = "no responses at all" if not responses else "no 2xx response"
-        checker.add("OAS114", f"{op.method.upper()} {op.path} declares {what}; clients and generated code cannot "
-                    "know what success looks like.", pointer,
-                    suggestion="Declare the success response, e.g. `'200': {description: OK}`.")
+        checker.add(
+            "OAS114",
+            f"{op.method.upper()} {op.path} declares {what}; clients and generated code cannot "
+            "know what success looks like.",
+            pointer,
+            suggestion="Declare the success response, e.g. `'200': {description: OK}`.",
+        )
 
 
 def _check_request_body(spec: OpenAPISpec, checker: _Checker, op: Operation, raw: dict) -> None:
@@ -387,9 +481,13 @@ def _check_request_body(spec: OpenAPISpec, checker: _Checker, op: Operation, raw
         return  # the referenced body is checked where it is defined
     for media, entry in content.items():
         if isinstance(entry, dict) and "schema" not in entry:
-            checker.add("OAS115", f"The `{media}` request body of {op.method.upper()} {op.path} has no schema, so "
-                        "its input cannot be validated.", join_pointer([*split_pointer(base), "content", media]),
-                        suggestion="Add a `schema:` (a `$ref` to a component is typical).")
+            checker.add(
+                "OAS115",
+                f"The `{media}` request body of {op.method.upper()} {op.path} has no schema, so "
+                "its input cannot be validated.",
+                join_pointer([*split_pointer(base), "content", media]),
+                suggestion="Add a `schema:` (a `$ref` to a component is typical).",
+            )
 
 
 def _check_refs(spec: OpenAPISpec, checker: _Checker) -> None:
@@ -411,27 +509,61 @@ def _check_refs(spec: OpenAPISpec, checker: _Checker) -> None:
                 continue
             ref_ptr = pointer + "/$ref"
             if target.reason == "cycle":
-                checker.add("OAS102", f"`{ref}`: {target.message}", ref_ptr, at="value", doc=doc,
-                            suggestion="Point one of the references at a real schema instead of another $ref.")
+                checker.add(
+                    "OAS102",
+                    f"`{ref}`: {target.message}",
+                    ref_ptr,
+                    at="value",
+                    doc=doc,
+                    suggestion="Point one of the references at a real schema instead of another $ref.",
+                )
             elif target.reason in ("file", "remote"):
-                checker.add("OAS103", target.message, ref_ptr, at="value", doc=doc,
-                            severity=Severity.WARNING if target.reason == "remote" else None,
-                            suggestion="Check the file name and that the file is valid YAML or JSON.")
+                checker.add(
+                    "OAS103",
+                    target.message,
+                    ref_ptr,
+                    at="value",
+                    doc=doc,
+                    severity=Severity.WARNING if target.reason == "remote" else None,
+                    suggestion="Check the file name and that the file is valid YAML or JSON.",
+                )
             elif target.reason == "malformed":
-                checker.add("OAS101", target.message, ref_ptr, at="value", doc=doc,
-                            suggestion="Write local references as `#/components/schemas/Name`.")
+                checker.add(
+                    "OAS101",
+                    target.message,
+                    ref_ptr,
+                    at="value",
+                    doc=doc,
+                    suggestion="Write local references as `#/components/schemas/Name`.",
+                )
             else:
                 _, parent, _ = _lookup_parent(target)
                 candidates = [k for k in parent if isinstance(k, str)] if isinstance(parent, dict) else []
                 best = process.extractOne(target.missing_key, candidates, score_cutoff=60) if candidates else None
                 if best:
-                    fixed = ref[: len(ref) - len(target.missing_key)] + best[0] if ref.endswith(target.missing_key) else None
-                    checker.add("OAS101", f"{target.message} Did you mean `{best[0]}`?", ref_ptr, at="value", doc=doc,
-                                suggestion=f"Did you mean {best[0]}? Change the reference to `{fixed or best[0]}`.",
-                                fix=_replace_scalar_fix(doc, ref_ptr, ref, fixed) if fixed else None)
+                    fixed = (
+                        ref[: len(ref) - len(target.missing_key)] + best[0]
+                        if ref.endswith(target.missing_key)
+                        else None
+                    )
+                    checker.add(
+                        "OAS101",
+                        f"{target.message} Did you mean `{best[0]}`?",
+                        ref_ptr,
+                        at="value",
+                        doc=doc,
+                        suggestion=f"Did you mean {best[0]}? Change the reference to `{fixed or best[0]}`.",
+                        fix=_replace_scalar_fix(doc, ref_ptr, ref, fixed) if fixed else None,
+                    )
                 else:
-                    checker.add("OAS101", target.message, ref_ptr, at="value", doc=doc,
-                                suggestion="Define the missing component, or correct the reference.")
+                    checker.add(
+                        "OAS101",
+                        target.message,
+                        ref_ptr,
+                        at="value",
+                        doc=doc,
+                        suggestion="Define the missing component, or correct the reference.",
+                    )
 
 
 def _lookup_parent(target: Unresolved):
@@ -468,8 +600,13 @@ def _check_text(spec: OpenAPISpec, checker: _Checker) -> None:
     for index, server in enumerate(spec.data.get("servers") or []):
         url = server.get("url") if isinstance(server, dict) else None
         if isinstance(url, str) and is_insecure_url(url):
-            checker.add("SEC003", f"Server `{url}` uses plain http://: credentials and data travel unencrypted.",
-                        f"/servers/{index}/url", at="value", suggestion="Use https:// for every non-local server.")
+            checker.add(
+                "SEC003",
+                f"Server `{url}` uses plain http://: credentials and data travel unencrypted.",
+                f"/servers/{index}/url",
+                at="value",
+                suggestion="Use https:// for every non-local server.",
+            )
     stack: list[tuple[object, tuple, bool]] = [(spec.data, (), False)]
     while stack:
         node, parts, in_example = stack.pop()
@@ -480,23 +617,32 @@ def _check_text(spec: OpenAPISpec, checker: _Checker) -> None:
                 if in_example or key in _EXAMPLE_KEYS:
                     owner = parts[-1] if parts and key in _EXAMPLE_KEYS else key
                     for hit in find_secrets(value, owner):
-                        checker.add("SEC001", f"{hit.message} Secrets in a spec end up in generated code, docs and logs.",
-                                    join_pointer((*parts, key)), at="value",
-                                    severity=None if hit.confident else Severity.WARNING,
-                                    suggestion="Replace it with an obvious placeholder such as `sk_test_XXXX`, and "
-                                    "rotate the real credential.")
+                        checker.add(
+                            "SEC001",
+                            f"{hit.message} Secrets in a spec end up in generated code, docs and logs.",
+                            join_pointer((*parts, key)),
+                            at="value",
+                            severity=None if hit.confident else Severity.WARNING,
+                            suggestion="Replace it with an obvious placeholder such as `sk_test_XXXX`, and "
+                            "rotate the real credential.",
+                        )
                 elif key in _PROSE_KEYS and not in_example:
                     hits = find_prompt_injection(value)
                     if hits:
-                        checker.add("SEC002", f"The {key} contains instructions aimed at an AI ({hits[0].message}) "
-                                    "Specloom passes spec text to models only as quoted data.",
-                                    join_pointer((*parts, key)), at="value",
-                                    suggestion=f"Rewrite the {key} to describe the API for people.")
+                        checker.add(
+                            "SEC002",
+                            f"The {key} contains instructions aimed at an AI ({hits[0].message}) "
+                            "Specloom passes spec text to models only as quoted data.",
+                            join_pointer((*parts, key)),
+                            at="value",
+                            suggestion=f"Rewrite the {key} to describe the API for people.",
+                        )
             elif isinstance(value, (dict, list)):
                 stack.append((value, (*parts, key), in_example or key in _EXAMPLE_KEYS))
 
 
 # --- fixes ----------------------------------------------------------------------
+
 
 def _indent_of_children(spec: OpenAPISpec, pointer: str) -> tuple[int, int] | None:
     """(line after which to insert, indent of the object's keys) for a block mapping in YAML."""
@@ -544,7 +690,7 @@ def _replace_scalar_fix(doc: Document, pointer: str, old: str, new: str) -> Fix 
     if loc is None or loc.value.start.line != loc.value.end.line:
         return None
     line = doc.source.line_text(loc.value.start.line)
-    shown = line[loc.value.start.character:loc.value.end.character]
+    shown = line[loc.value.start.character : loc.value.end.character]
     if old not in shown:
         return None
     return Fix(f"Change to '{new}'", (TextEdit(loc.value, shown.replace(old, new)),))

@@ -78,14 +78,18 @@ class RefResolver:
         if isinstance(doc, Unresolved):
             return doc
         if fragment and not fragment.startswith("/"):
-            return Unresolved("malformed", f"`{ref}` has a fragment that is not a JSON pointer (it must start with '#/').")
+            return Unresolved(
+                "malformed", f"`{ref}` has a fragment that is not a JSON pointer (it must start with '#/')."
+            )
         parts = split_pointer(unquote(fragment))
         found, value, matched = lookup(doc.data, parts)
         if not found:
             return Unresolved(
                 "missing",
-                f"`{ref}` points at nothing: `{parts[matched]}` does not exist in `{join_pointer(parts[:matched]) or '/'}`"
-                + (f" of {doc.path}" if file_part else "") + ".",
+                f"`{ref}` points at nothing: `{parts[matched]}` does not exist in "
+                f"`{join_pointer(parts[:matched]) or '/'}`"
+                + (f" of {doc.path}" if file_part else "")
+                + ".",
                 doc=doc,
                 parent_pointer=join_pointer(parts[:matched]),
                 missing_key=parts[matched],
@@ -96,7 +100,11 @@ class RefResolver:
         """Follow `$ref` chains from a value to the first value that is not a reference."""
         chain: list[tuple[int, str]] = []
         current: Target | Unresolved = Target(doc, pointer, value)
-        while isinstance(current, Target) and isinstance(current.value, dict) and isinstance(current.value.get("$ref"), str):
+        while (
+            isinstance(current, Target)
+            and isinstance(current.value, dict)
+            and isinstance(current.value.get("$ref"), str)
+        ):
             key = (id(current.doc), current.pointer)
             if key in self._followed:  # chains share tails: remember where each link ends
                 current = self._followed[key]

@@ -60,10 +60,13 @@ def _duplicate_key_finding(source: SourceText, key: str) -> Finding:
                     message=f"The key '{key}' appears twice in this mapping; the second would silently win.",
                     range=Range.of(number, col, number, col + len(key)),
                     path=source.path,
-                    suggestion=f"Remove or rename one of the two '{key}' entries (the first is on line {seen[indent] + 1}).",
+                    suggestion=f"Remove or rename one of the two '{key}' entries "
+                    f"(the first is on line {seen[indent] + 1}).",
                 )
             seen[indent] = number
-    return _syntax_finding(source, f"The key '{key}' appears twice in one mapping.", 0, 0, f"Remove one of the '{key}' entries.")
+    return _syntax_finding(
+        source, f"The key '{key}' appears twice in one mapping.", 0, 0, f"Remove one of the '{key}' entries."
+    )
 
 
 def _normalize(value, source: SourceText, findings: list[Finding]):
@@ -98,7 +101,9 @@ def _normalize(value, source: SourceText, findings: list[Finding]):
             _syntax_finding(
                 source,
                 f"The document nests deeper than {MAX_DEPTH} levels; deeper content is not checked.",
-                0, 0, "Flatten the structure with named components and $ref.",
+                0,
+                0,
+                "Flatten the structure with named components and $ref.",
             )
         )
     return value
@@ -117,8 +122,15 @@ def load_data(source: SourceText) -> tuple[object | None, list[Finding]]:
         try:
             data = json.loads(source.text)
         except json.JSONDecodeError as exc:
-            return None, [_syntax_finding(source, f"Invalid JSON: {exc.msg}.", exc.lineno - 1, exc.colno - 1,
-                                          "Fix the JSON at this place (a missing comma, quote or bracket is typical).")]
+            return None, [
+                _syntax_finding(
+                    source,
+                    f"Invalid JSON: {exc.msg}.",
+                    exc.lineno - 1,
+                    exc.colno - 1,
+                    "Fix the JSON at this place (a missing comma, quote or bracket is typical).",
+                )
+            ]
         except RecursionError:
             return None, [_syntax_finding(source, "The JSON nests too deeply to read.", 0, 0, "Flatten the structure.")]
         return _normalize(data, source, findings), findings
@@ -129,13 +141,22 @@ def load_data(source: SourceText) -> tuple[object | None, list[Finding]]:
         duplicate = _DUPLICATE.search(message)
         if duplicate:
             findings.append(_duplicate_key_finding(source, duplicate.group(1)))
-            data = yaml_rs.loads(source.text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.LastWins)
+            data = yaml_rs.loads(
+                source.text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.LastWins
+            )
             return _normalize(data, source, findings), findings
         at = _ERROR_AT.search(message)
         reason = message.strip().splitlines()[-1].strip() if message.strip() else "unknown error"
         line, col = (int(at.group(1)) - 1, int(at.group(2)) - 1) if at else (0, 0)
-        return None, [_syntax_finding(source, f"Invalid YAML: {reason}.", line, col,
-                                      "Check indentation (spaces only), quoting and brackets around this place.")]
+        return None, [
+            _syntax_finding(
+                source,
+                f"Invalid YAML: {reason}.",
+                line,
+                col,
+                "Check indentation (spaces only), quoting and brackets around this place.",
+            )
+        ]
     except (RecursionError, ValueError, OverflowError) as exc:
         return None, [_syntax_finding(source, f"The YAML cannot be read: {exc}.", 0, 0, "Simplify the document.")]
     if isinstance(data, list) and re.search(r"(?m)^---", source.text.lstrip()[3:]):
