@@ -163,7 +163,9 @@ class FastAPIView:
                 view.parent_repo = snake(parent.name)
                 view.parent_py = identifier(snake(res.parent_param))
                 view.parent_view = next((v for v in self._done if v.res is parent), None) or self._resource(parent)
-                view.parent_key = view.parent_view.sample_item.get(parent.id_field or "", "parent-1")
+                view.parent_key = {"int": 1, "uuid": "11111111-1111-4111-8111-111111111111"}.get(
+                    view.parent_view.id_kind, "parent-1"
+                )
         for op in res.ops:
             view.routes.append(self._route(view, op))
         list_route = next((r for r in view.routes if r.op.kind == "list"), None)
@@ -182,12 +184,10 @@ class FastAPIView:
         res = view.res
         path_params = []
         if res.parent_param:
+            parent_type = view.parent_view.id_type if view.parent_view else "str"
+            py = identifier(snake(res.parent_param))
             path_params.append(
-                ParamView(
-                    identifier(snake(res.parent_param)),
-                    res.parent_param,
-                    f"{identifier(snake(res.parent_param))}: Annotated[str, Path(alias={res.parent_param!r})]",
-                )
+                ParamView(py, res.parent_param, f"{py}: Annotated[{parent_type}, Path(alias={res.parent_param!r})]")
             )
         if op.kind in ("read", "replace", "update", "delete") and res.id_param:
             py = identifier(snake(res.id_param))

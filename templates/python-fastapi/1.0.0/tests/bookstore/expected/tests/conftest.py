@@ -8,13 +8,13 @@ from fastapi.testclient import TestClient
 from bookstore.app import create_app
 from bookstore.security import StaticTokenVerifier
 
-TOKEN = "test-token"  # noqa: S105 - a fixture credential, not a secret
+TOKEN = "test-token"  # noqa: S105 - a fixture credential, not a secret (also in the headers below)
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     app = create_app(verifier=StaticTokenVerifier([TOKEN]))
-    with TestClient(app, headers={"Authorization": f"Bearer {TOKEN}"}) as test_client:
+    with TestClient(app, headers={"Authorization": "Bearer test-token"}) as test_client:
         yield test_client
 
 
