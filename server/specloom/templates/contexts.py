@@ -100,8 +100,19 @@ def python_fastapi(
         else ["detail"],
         "error_code_is_int": error_code_is_int,
         "behaviour": BEHAVIOUR,
+        "date_types": _date_types(api, spec.deref),
     }
     return context, view.resources, api
+
+
+def _date_types(api: ApiModel, deref) -> list[str]:
+    """The helper types models.py defines to read JSON strictly (dates, numbers, booleans)."""
+    formats = {deref(f.schema).get("format") for m in api.models.values() for f in m.fields}
+    types = {t for m in api.models.values() for f in m.fields for t in _types(deref(f.schema))}
+    found = [name for fmt, name in (("date", "IsoDate"), ("date-time", "IsoDateTime")) if fmt in formats]
+    found += [name for kind, name in (("integer", "JsonInt"), ("number", "JsonNumber"), ("boolean", "JsonBool"))
+              if kind in types]
+    return found
 
 
 CONTEXTS = {("python", "fastapi"): python_fastapi}

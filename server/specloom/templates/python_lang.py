@@ -15,6 +15,9 @@ from uuid import UUID
 from specloom.core.apimodel import ApiModel, Field, Model, _ref_name, _types
 
 _FORMAT_TYPES = {"uuid": "UUID", "date": "date", "date-time": "datetime", "binary": "bytes", "byte": "str"}
+_JSON_SCALARS = {"int": "JsonInt", "float": "JsonNumber", "bool": "JsonBool"}
+# As loose as JSON Schema's own `email` format check: one @ between non-empty parts, no spaces.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
 _SCALAR = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 
 
@@ -87,7 +90,12 @@ class PythonTypes:
         schema = self.deref(f.schema) if _ref_name(f.schema) else f.schema
         py_name = identifier(f.name)
         optional = partial or not f.required
-        annotation = self.type_of(f.schema, nullable=f.nullable or optional)
+        # Absent and null differ: an optional field that is not nullable defaults to None but rejects an explicit null.
+        annotation = self.type_of(f.schema, nullable=f.nullable)
+        # JSON numbers are not dates; pydantic alone would read them as Unix timestamps.
+        annotation = re.sub(r"\bdatetime\b", "IsoDateTime", re.sub(r"\bdate\b", "IsoDate", annotation))
+        # JSON true is not 1 and "5" is not 5, but 5.0 is an integer: neither pydantic's lax nor strict mode says so.
+        annotation = re.sub(r"\b(int|float|bool)\b", lambda m: _JSON_SCALARS[m.group(1)], annotation)
         args = _constraints(schema, self)
         if py_name != f.name:
             args.insert(0, f"alias={f.name!r}")
@@ -97,7 +105,7 @@ class PythonTypes:
             args.insert(0, "default=None")
         if not args:
             return f"{py_name}: {annotation}"
-        if args == ["default=None"]:
+        if args == ["default=None"] and f.nullable:
             return f"{py_name}: {annotation} = None"
         return f"{py_name}: {annotation} = Field({', '.join(args)})"
 
@@ -142,6 +150,8 @@ def _constraints(schema: dict, types: PythonTypes) -> list[str]:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             out.append(f"{arg}={value!r}")
     pattern = schema.get("pattern")
+    if pattern is None and schema.get("format") == "email":
+        pattern = EMAIL_PATTERN
     if isinstance(pattern, str) and _python_regex(pattern):
         out.append(f"pattern={pattern!r}")
     return out

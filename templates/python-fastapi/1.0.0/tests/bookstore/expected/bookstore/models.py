@@ -4,16 +4,38 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _reject_numbers(value: object) -> object:
+    """JSON numbers are not dates; without this pydantic would read them as Unix timestamps."""
+    if isinstance(value, int | float):
+        raise ValueError("expected an ISO 8601 string")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_reject_numbers)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_reject_numbers)]
+
+
+def _json_number(value: object) -> object:
+    """JSON numbers only: pydantic would read true as 1 and "5" as 5."""
+    if isinstance(value, bool | str):
+        raise ValueError("expected a JSON number")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_number)]
 
 
 class Author(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     name: str = Field(min_length=1)
-    email: str | None = None
-    born: int | None = Field(default=None, ge=0)
+    email: str = Field(default=None, pattern="^[^@\\s]+@[^@\\s]+$")
+    born: JsonInt | None = Field(default=None, ge=0)
     id: UUID
 
 
@@ -29,17 +51,17 @@ class Book(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     authorId: UUID
     genre: Genre
-    isbn: str | None = Field(default=None, pattern="^[0-9]{13}$")
-    publishedOn: date | None = None
-    tags: list[str] | None = Field(default=None, max_length=10)
+    isbn: str = Field(default=None, pattern="^[0-9]{13}$")
+    publishedOn: IsoDate = Field(default=None)
+    tags: list[str] = Field(default=None, max_length=10)
     id: UUID
-    createdAt: datetime
+    createdAt: IsoDateTime
 
 
 class BookPage(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     items: list[Book]
-    total: int = Field(ge=0)
+    total: JsonInt = Field(ge=0)
 
 
 class Error(BaseModel):
@@ -51,8 +73,8 @@ class Error(BaseModel):
 class NewAuthor(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     name: str = Field(min_length=1)
-    email: str | None = None
-    born: int | None = Field(default=None, ge=0)
+    email: str = Field(default=None, pattern="^[^@\\s]+@[^@\\s]+$")
+    born: JsonInt | None = Field(default=None, ge=0)
 
 
 class NewBook(BaseModel):
@@ -60,6 +82,6 @@ class NewBook(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     authorId: UUID
     genre: Genre
-    isbn: str | None = Field(default=None, pattern="^[0-9]{13}$")
-    publishedOn: date | None = None
-    tags: list[str] | None = Field(default=None, max_length=10)
+    isbn: str = Field(default=None, pattern="^[0-9]{13}$")
+    publishedOn: IsoDate = Field(default=None)
+    tags: list[str] = Field(default=None, max_length=10)

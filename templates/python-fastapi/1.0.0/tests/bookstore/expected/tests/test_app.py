@@ -2,7 +2,9 @@
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter, ValidationError
 
+from bookstore import models
 from bookstore.app import create_app
 from bookstore.repository import InMemoryRepository, Repositories
 from bookstore.security import TOKENS_ENV
@@ -13,6 +15,30 @@ def test_create_app_uses_in_memory_repositories_by_default() -> None:
     assert isinstance(app.state.repositories, Repositories)
     assert isinstance(app.state.repositories.books, InMemoryRepository)
     assert isinstance(app.state.repositories.authors, InMemoryRepository)
+
+
+def test_framework_errors_use_the_error_shape() -> None:
+    with TestClient(create_app()) as client:
+        unknown = client.get("/no/such/route")
+        assert unknown.status_code == 404
+        assert set(["error", "message"]) <= set(unknown.json())
+        malformed = client.post("/books", content=b"{not json", headers={"Content-Type": "application/json"})
+        assert malformed.status_code in (400, 401, 422)
+
+
+@pytest.mark.parametrize(
+    ("kind", "wrong", "right"),
+    [
+        ("IsoDate", 0, "2026-01-15"),
+        ("IsoDateTime", 0, "2026-01-15T09:30:00Z"),
+        ("JsonInt", True, 5.0),
+    ],
+)
+def test_values_are_read_as_json_types_not_coerced(kind: str, wrong: object, right: object) -> None:
+    adapter = TypeAdapter(getattr(models, kind))
+    with pytest.raises(ValidationError):
+        adapter.validate_python(wrong)
+    assert adapter.dump_python(adapter.validate_python(right), mode="json") == right
 
 
 def test_repository_ids_skip_keys_already_taken() -> None:

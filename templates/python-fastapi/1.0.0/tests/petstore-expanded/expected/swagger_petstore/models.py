@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _json_number(value: object) -> object:
+    """JSON numbers only: pydantic would read true as 1 and "5" as 5."""
+    if isinstance(value, bool | str):
+        raise ValueError("expected a JSON number")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_number)]
 
 
 class NewPet(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     name: str
-    tag: str | None = None
+    tag: str = Field(default=None)
 
 
 class Pet(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     name: str
-    tag: str | None = None
-    id: int
+    tag: str = Field(default=None)
+    id: JsonInt

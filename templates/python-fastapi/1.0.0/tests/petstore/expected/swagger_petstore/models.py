@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _json_number(value: object) -> object:
+    """JSON numbers only: pydantic would read true as 1 and "5" as 5."""
+    if isinstance(value, bool | str):
+        raise ValueError("expected a JSON number")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_number)]
 
 
 class Pet(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
-    id: int
+    id: JsonInt
     name: str
-    tag: str | None = None
+    tag: str = Field(default=None)
 
 
 Pets = list[Pet]

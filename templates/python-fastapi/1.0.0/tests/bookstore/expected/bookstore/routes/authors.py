@@ -46,7 +46,7 @@ def create_author(body: NewAuthor, repos: Repos) -> Author:
     key = str(new_id)
     item = Author.model_validate(
         {
-            **body.model_dump(by_alias=True),
+            **body.model_dump(by_alias=True, exclude_none=True),
             "id": new_id,
         }
     )

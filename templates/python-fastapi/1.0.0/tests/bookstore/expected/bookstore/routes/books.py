@@ -58,7 +58,7 @@ def create_book(body: NewBook, repos: Repos) -> Book:
     key = str(new_id)
     item = Book.model_validate(
         {
-            **body.model_dump(by_alias=True),
+            **body.model_dump(by_alias=True, exclude_none=True),
             "id": new_id,
             "createdAt": datetime.now(UTC),
         }
@@ -96,8 +96,7 @@ def replace_book(book_id: Annotated[UUID, Path(alias="bookId")], body: NewBook, 
         raise not_found("book", book_id)
     item = Book.model_validate(
         {
-            **current.model_dump(by_alias=True),
-            **body.model_dump(by_alias=True),
+            **body.model_dump(by_alias=True, exclude_none=True),
             "id": current.id,
             "createdAt": current.createdAt,
         }

@@ -58,7 +58,7 @@ def create_shelf_book(shelf_id: Annotated[int, Path(alias="shelfId")], body: Boo
     key = str(new_id)
     item = Book.model_validate(
         {
-            **body.model_dump(by_alias=True),
+            **body.model_dump(by_alias=True, exclude_none=True),
             "id": new_id,
             "shelfId": shelf_id,
             "addedAt": datetime.now(UTC),

@@ -49,7 +49,7 @@ def create_shelf(body: ShelfInput, repos: Repos) -> Shelf:
     key = str(new_id)
     item = Shelf.model_validate(
         {
-            **body.model_dump(by_alias=True),
+            **body.model_dump(by_alias=True, exclude_none=True),
             "id": new_id,
         }
     )
@@ -101,7 +101,7 @@ def update_shelf(shelf_id: Annotated[int, Path(alias="shelfId")], body: ShelfPat
         raise not_found("shelve", shelf_id)
     item = Shelf.model_validate(
         {
-            **current.model_dump(by_alias=True),
+            **current.model_dump(by_alias=True, exclude_none=True),
             **body.model_dump(by_alias=True, exclude_unset=True),
             "id": current.id,
         }

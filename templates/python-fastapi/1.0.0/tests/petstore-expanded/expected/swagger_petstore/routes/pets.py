@@ -48,7 +48,7 @@ def add_pet(body: NewPet, repos: Repos) -> Pet:
     key = str(new_id)
     item = Pet.model_validate(
         {
-            **body.model_dump(by_alias=True),
+            **body.model_dump(by_alias=True, exclude_none=True),
             "id": new_id,
         }
     )
