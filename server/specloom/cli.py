@@ -30,20 +30,66 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--language", choices=("python", "typescript", "go", "rust", "java", "csharp"))
     plan.add_argument("--framework")
     plan.add_argument("--json", action="store_true")
+
+    gen = sub.add_parser("generate", help="generate, gate and deliver code for a spec")
+    gen.add_argument("spec")
+    gen.add_argument("--out", required=True, help="target folder (created if missing)")
+    gen.add_argument("--operations", help="comma-separated operationIds (default: all)")
+    gen.add_argument("--language", choices=("python", "typescript", "go", "rust", "java", "csharp"))
+    gen.add_argument("--framework")
+    gen.add_argument("--coverage-threshold", type=float, help="minimum line coverage of generated tests (0-100)")
+    gen.add_argument("--dry-run", action="store_true", help="run everything but delivery; print the diff")
+    gen.add_argument("--json", action="store_true")
+
+    validate = sub.add_parser("validate", help="run the quality gates on any folder")
+    validate.add_argument("dir")
+    validate.add_argument("--coverage-threshold", type=float)
+    validate.add_argument("--json", action="store_true")
+
+    templates = sub.add_parser("templates", help="list template packs or run their golden tests")
+    templates_sub = templates.add_subparsers(dest="templates_command", required=True)
+    templates_sub.add_parser("list", help="packs found (built-in and overlays), and any refused")
+    test = templates_sub.add_parser("test", help="render each pack's golden cases and compare")
+    test.add_argument("--update", action="store_true", help="rewrite expected output (review the diff!)")
+
+    audit = sub.add_parser("audit", help="read and verify the audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_list = audit_sub.add_parser("list")
+    audit_list.add_argument("--limit", type=int, default=50)
+    audit_list.add_argument("--json", action="store_true")
+    audit_show = audit_sub.add_parser("show")
+    audit_show.add_argument("id")
+    audit_show.add_argument("--json", action="store_true")
+    audit_verify = audit_sub.add_parser("verify")
+    audit_verify.add_argument("--json", action="store_true")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from specloom.core.errors import SpecloomError
+
+    commands = {
+        "check": _check,
+        "plan": _plan,
+        "generate": _generate,
+        "validate": _validate,
+        "templates": _templates,
+        "audit": _audit,
+    }
     try:
-        if args.command == "check":
-            return _check(args)
-        return _plan(args)
+        return commands[args.command](args)
     except BrokenPipeError:
         return EXIT_OK
     except _UsageError as exc:
         print(f"specloom: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except SpecloomError as exc:
+        print(f"specloom: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("specloom: interrupted", file=sys.stderr)
+        return 130
 
 
 class _UsageError(Exception):
@@ -154,3 +200,182 @@ def _plan_text(result, error_count: int) -> str:
             "Generation refuses specs with errors."
         )
     return "\n".join(lines) + "\n"
+
+
+def _generate(args) -> int:
+    import asyncio
+
+    from specloom.audit import open_store
+    from specloom.pipeline import CodeGenerationService, GenerateOptions, resolve_identity
+
+    spec_path = Path(args.spec)
+    root = _workspace_root(spec_path.parent if spec_path.exists() else Path.cwd())
+    config = _load_config(root)
+    gen = config.generation
+    identity = resolve_identity(config.identity.user, config.identity.tenant, root)
+    language = args.language or gen.language
+    opts = GenerateOptions(
+        spec_path=spec_path,
+        target=Path(args.out),
+        identity=identity,
+        operations=[o.strip() for o in args.operations.split(",") if o.strip()] if args.operations else gen.operations,
+        language=language,
+        framework=args.framework or (gen.framework if language == "python" else None),
+        dry_run=args.dry_run,
+        coverage_threshold=args.coverage_threshold if args.coverage_threshold is not None else gen.coverage_threshold,
+        pack_ranges=dict(gen.templates),
+        overlays=[root / o for o in gen.template_overlays],
+        variables=dict(gen.variables),
+        test_python=gen.test_python,
+        gate_timeouts=dict(gen.gate_timeouts),
+        workspace_root=root,
+    )
+    store = open_store(config, root=root)
+    try:
+        service = CodeGenerationService(store)
+        progress = None if args.json else _progress_printer()
+        outcome = asyncio.run(service.generate(opts, progress))
+    finally:
+        store.close()
+    if args.json:
+        out = outcome.to_json()
+        out["diff"] = outcome.diff if args.dry_run else ""
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+    else:
+        sys.stdout.write(_generate_text(outcome, args.dry_run))
+    return outcome.exit_code
+
+
+def _progress_printer():
+    started = {}
+
+    def show(step: str, percent: int, message: str) -> None:
+        import time
+
+        now = time.perf_counter()
+        started.setdefault("t0", now)
+        print(f"[{percent:3d}%] {step:<9} +{(now - started['t0']) * 1000:6.0f} ms", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _generate_text(outcome, dry_run: bool) -> str:
+    lines = [outcome.message]
+    for f in outcome.spec_findings[:20]:
+        lines.append(f"  {f.path}:{f.range.start.line + 1}:{f.range.start.character + 1}: {f.code} {f.message}")
+    for gate in outcome.gates:
+        state = "passed" if gate["passed"] else ("TIMED OUT" if gate["timed_out"] else "FAILED")
+        lines.append(f"  gate {gate['name']:<9} {state:<9} {gate['duration_ms']:8.0f} ms")
+    for issue in outcome.gate_issues[:30]:
+        spec_el = f" (from {issue.sources[0]['pointer']})" if issue.sources else ""
+        lines.append(f"  {issue.gate}: {issue.file}:{issue.line}:{issue.column}: {issue.code} {issue.message}{spec_el}")
+    for gap in outcome.gaps:
+        lines.append(f"  not implemented by the template pack: {gap}")
+    for action in (outcome.delivery or {}).get("files", []):
+        if action.get("kind") not in ("conflict", "untracked_exists"):
+            continue
+        lines.append(f"  conflict: {action['path']}: {action.get('note', '')}")
+        for conflict in action.get("conflicts", []):
+            lines.append(f"    line {conflict['start_line'] + 1}:")
+            lines.extend(f"      yours: {line}" for line in conflict["ours"])
+            lines.extend(f"      new:   {line}" for line in conflict["theirs"])
+    if dry_run and outcome.diff:
+        lines.append(outcome.diff)
+    timings = ", ".join(f"{k} {v:.0f} ms" for k, v in outcome.step_ms.items())
+    lines.append(f"  {outcome.files} file(s), {outcome.lines} line(s); {timings}")
+    if outcome.audit_id:
+        lines.append(f"  audit record {outcome.audit_id}")
+    return "\n".join(lines) + "\n"
+
+
+def _validate(args) -> int:
+    from specloom.gates import GateConfig, run_gates_sync
+
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        raise _UsageError(f"{folder} is not a folder")
+    config = _load_config(folder)
+    threshold = args.coverage_threshold if args.coverage_threshold is not None else config.generation.coverage_threshold
+    cfg = GateConfig(coverage_threshold=threshold, test_python=config.generation.test_python)
+    results = run_gates_sync(folder, cfg)
+    if args.json:
+        sys.stdout.write(
+            json.dumps(
+                [
+                    {
+                        "name": r.name,
+                        "passed": r.passed,
+                        "duration_ms": r.duration_ms,
+                        "timed_out": r.timed_out,
+                        "skipped": r.skipped_reason,
+                        "findings": [f.__dict__ if hasattr(f, "__dict__") else _gate_finding(f) for f in r.findings],
+                    }
+                    for r in results
+                ],
+                indent=2,
+            )
+            + "\n"
+        )
+    else:
+        for r in results:
+            print(f"gate {r.name:<9} {'passed' if r.passed else 'FAILED'} ({r.duration_ms:.0f} ms)")
+            for f in r.findings:
+                print(f"  {f.file}:{f.line}:{f.column}: {f.code} {f.message}")
+    return EXIT_OK if all(r.passed for r in results) else 3
+
+
+def _gate_finding(f) -> dict:
+    return {
+        "file": f.file,
+        "line": f.line,
+        "column": f.column,
+        "code": f.code,
+        "message": f.message,
+        "severity": f.severity,
+    }
+
+
+def _templates(args) -> int:
+    from specloom.templates.goldens import run_pack
+    from specloom.templates.packs import discover
+
+    config = _load_config(Path.cwd())
+    root = _workspace_root(Path.cwd())
+    packs, errors = discover([root / o for o in config.generation.template_overlays])
+    if args.templates_command == "list":
+        for pack in packs:
+            print(f"{pack.ref:<28} {pack.language}/{pack.framework:<10} {len(pack.templates)} templates  {pack.root}")
+        for error in errors:
+            where = f"{error.path}:{error.line}" if error.line else str(error.path or "")
+            print(f"refused: {where}: {error}")
+        return EXIT_OK if not errors else EXIT_FINDINGS
+    failed = False
+    for pack in packs:
+        for result in run_pack(pack, update=args.update):
+            print(f"{result.pack} {result.case}: {'updated' if args.update else 'ok' if result.passed else 'DIFFERS'}")
+            for difference in result.differences:
+                print("  " + difference.replace("\n", "\n  "))
+            failed |= not result.passed
+    for error in errors:
+        print(f"refused: {error.path}:{error.line or ''}: {error}")
+    return EXIT_FINDINGS if failed or errors else EXIT_OK
+
+
+def _audit(args) -> int:
+    from specloom.audit import open_store
+    from specloom.audit.cli import audit_list, audit_show, audit_verify
+
+    root = _workspace_root(Path.cwd())
+    store = open_store(_load_config(root), root=root)
+    try:
+        if args.audit_command == "list":
+            sys.stdout.write(audit_list(store, as_json=args.json, limit=args.limit))
+            return EXIT_OK
+        if args.audit_command == "show":
+            sys.stdout.write(audit_show(store, args.id, args.json))
+            return EXIT_OK
+        text, ok = audit_verify(store, args.json)
+        sys.stdout.write(text)
+        return EXIT_OK if ok else EXIT_FINDINGS
+    finally:
+        store.close()

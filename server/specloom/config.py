@@ -43,6 +43,17 @@ class GenerationConfig(_Section):
     output_dir: str = Field("generated", min_length=1, description="a folder path, relative to the workspace")
     coverage_threshold: float = Field(95.0, ge=0, le=100, description="a percentage from 0 to 100")
     operations: list[str] | None = Field(None, description="a list of operation ids, e.g. ['listBooks']")
+    templates: dict[str, str] = Field(
+        default_factory=dict, description="pack version ranges by pack name, e.g. {python-fastapi = '^1.0'}"
+    )
+    template_overlays: list[str] = Field(
+        default_factory=list, description="folders of your own packs, relative to the workspace"
+    )
+    variables: dict[str, str] = Field(default_factory=dict, description="pack variables, e.g. {package = 'shop'}")
+    test_python: str | None = Field(
+        None, description="the interpreter that runs generated tests (it needs the pack's dependencies)"
+    )
+    gate_timeouts: dict[str, float] = Field(default_factory=dict, description="seconds per gate, e.g. {tests = 300}")
 
 
 class WorkspaceConfig(_Section):

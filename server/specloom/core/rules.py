@@ -41,13 +41,17 @@ RULES: dict[str, Rule] = {
         Rule("SYN002", "duplicate-key", _E, "A mapping has the same key twice."),
         # OpenAPI
         Rule("OAS001", "swagger-unsupported", _E, "Swagger 2.0 documents are not supported; convert to OpenAPI 3."),
-        Rule("OAS002", "unknown-openapi-version", _E, "The `openapi` field is missing or names an unsupported version."),
+        Rule(
+            "OAS002", "unknown-openapi-version", _E, "The `openapi` field is missing or names an unsupported version."
+        ),
         Rule("OAS100", "schema-violation", _E, "The document breaks the official OpenAPI schema."),
         Rule("OAS101", "unresolved-ref", _E, "A `$ref` points at nothing."),
         Rule("OAS102", "cyclic-ref", _E, "A `$ref` chain loops back to itself without any structure in between."),
         Rule("OAS103", "external-ref-unreadable", _E, "A `$ref` names a file that cannot be read or parsed."),
         Rule("OAS110", "duplicate-operation-id", _E, "Two operations share an operationId."),
-        Rule("OAS111", "missing-operation-id", _W, "An operation has no operationId; generated names would be derived."),
+        Rule(
+            "OAS111", "missing-operation-id", _W, "An operation has no operationId; generated names would be derived."
+        ),
         Rule("OAS112", "undeclared-path-parameter", _E, "A `{name}` in the path template has no `in: path` parameter."),
         Rule("OAS113", "unused-path-parameter", _E, "An `in: path` parameter does not appear in the path template."),
         Rule("OAS114", "no-success-response", _E, "An operation declares no 2xx (or default) response."),
@@ -64,7 +68,12 @@ RULES: dict[str, Rule] = {
         Rule("ADR005", "code-block-syntax", _E, "A code block does not parse in its language."),
         Rule("ADR006", "broken-link", _E, "A link points at a file that does not exist."),
         Rule("ADR007", "missing-title", _W, "The ADR has no title, so its id is taken from the file name."),
-        Rule("ADR008", "unknown-block-language", _I, "A `File:` block's language has no parser; it is not syntax-checked."),
+        Rule(
+            "ADR008",
+            "unknown-block-language",
+            _I,
+            "A `File:` block's language has no parser; it is not syntax-checked.",
+        ),
         # GraphQL
         Rule("GQL001", "graphql-syntax", _E, "The GraphQL SDL does not parse."),
         Rule("GQL002", "graphql-schema", _E, "The GraphQL schema is invalid."),

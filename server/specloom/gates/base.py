@@ -53,6 +53,8 @@ class GateConfig:
     # Tests assert, so S101 (assert used) is off in test files only.
     ruff_test_ignores: list[str] = field(default_factory=lambda: ["S101"])
     line_length: int = 120
+    # Generated suites need no pytest plugins; loading every installed one costs seconds per run.
+    pytest_plugin_autoload: bool = True
 
     @property
     def python(self) -> str:

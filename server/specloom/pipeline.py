@@ -1,0 +1,484 @@
+"""CodeGenerationService: the seven steps from a spec to delivered, gated, audited code.
+
+parse -> context -> plan -> execute -> validate -> finalize -> audit. Side effects come in
+through the constructor (audit store, gate runner), so the CLI, the language server and an
+HTTP API drive the same service, and tests can swap any part. The audit step always runs,
+whatever happened before it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from specloom.core.errors import SpecloomError
+from specloom.core.findings import Finding, Severity
+
+STEPS = ("parse", "context", "plan", "execute", "validate", "finalize", "audit")
+
+# Exit codes of `specloom generate`, also the outcome of a run.
+DELIVERED, INVALID_SPEC, GATE_FAILED, PROVIDERS_FAILED, CONFLICT, CANCELLED = 0, 2, 3, 4, 5, 130
+
+
+class Cancelled(SpecloomError):
+    code = "E-CANCELLED"
+
+
+@dataclass(slots=True)
+class Identity:
+    user: str
+    tenant: str
+
+
+def resolve_identity(config_user: str | None, tenant: str, cwd: Path) -> Identity | None:
+    """Who is asking: configuration (or SPECLOOM_USER through it), else `git config user.email`."""
+    user = config_user
+    if not user:
+        try:
+            done = subprocess.run(
+                ["git", "config", "user.email"], cwd=cwd, capture_output=True, text=True, timeout=5, check=False
+            )
+            user = done.stdout.strip() or None
+        except (OSError, subprocess.TimeoutExpired):
+            user = None
+    return Identity(user, tenant) if user else None
+
+
+@dataclass(slots=True)
+class GenerateOptions:
+    spec_path: Path
+    target: Path
+    identity: Identity | None
+    operations: list[str] | None = None
+    language: str = "python"
+    framework: str | None = "fastapi"
+    dry_run: bool = False
+    coverage_threshold: float = 95.0
+    pack_ranges: dict[str, str] = field(default_factory=dict)
+    overlays: list[Path] = field(default_factory=list)
+    variables: dict[str, str] = field(default_factory=dict)
+    test_python: str | None = None
+    gate_timeouts: dict[str, float] = field(default_factory=dict)
+    workspace_root: Path | None = None
+
+
+@dataclass(slots=True)
+class GateIssue:
+    """A gate finding with the spec elements whose generated file it is about."""
+
+    gate: str
+    file: str
+    line: int
+    column: int
+    code: str
+    message: str
+    severity: str
+    sources: list[dict] = field(default_factory=list)  # {"pointer", "range", "path"}
+
+    def to_json(self) -> dict:
+        return {
+            "gate": self.gate,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+            "severity": self.severity,
+            "sources": self.sources,
+        }
+
+
+@dataclass(slots=True)
+class GenerationOutcome:
+    generation_id: str
+    exit_code: int
+    outcome: str  # delivered | dry_run | invalid_spec | gate_failed | providers_failed | conflict | cancelled | error
+    message: str
+    spec_findings: list[Finding] = field(default_factory=list)
+    plan: list[dict] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    gates: list[dict] = field(default_factory=list)
+    gate_issues: list[GateIssue] = field(default_factory=list)
+    delivery: dict | None = None
+    diff: str = ""
+    step_ms: dict[str, float] = field(default_factory=dict)
+    files: int = 0
+    lines: int = 0
+    audit_id: str | None = None
+    packs: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "generation_id": self.generation_id,
+            "outcome": self.outcome,
+            "exit_code": self.exit_code,
+            "message": self.message,
+            "audit_id": self.audit_id,
+            "packs": self.packs,
+            "spec_findings": [f.to_json() | {"path": f.path} for f in self.spec_findings],
+            "plan": self.plan,
+            "not_implemented_by_templates": self.gaps,
+            "gates": self.gates,
+            "gate_issues": [i.to_json() for i in self.gate_issues],
+            "delivery": self.delivery,
+            "metrics": {
+                "step_ms": self.step_ms,
+                "files": self.files,
+                "lines": self.lines,
+                "tokens_in": 0,
+                "tokens_out": 0,
+                "cost_usd": 0.0,
+            },
+        }
+
+
+Progress = Callable[[str, int, str], None]  # step, percent, message
+
+
+class CodeGenerationService:
+    def __init__(self, audit_store, run_gates=None):
+        self.audit = audit_store
+        if run_gates is None:
+            from specloom.gates import run_gates as run_gates_async
+
+            run_gates = run_gates_async
+        self.run_gates = run_gates
+
+    async def generate(
+        self, opts: GenerateOptions, progress: Progress | None = None, cancel: asyncio.Event | None = None
+    ) -> GenerationOutcome:
+        outcome = GenerationOutcome(str(uuid.uuid4()), 1, "error", "")
+        report = progress or (lambda step, percent, message: None)
+        run = _Run(self, opts, outcome, report, cancel)
+        try:
+            await run.steps()
+        except Cancelled:
+            outcome.exit_code, outcome.outcome, outcome.message = (
+                CANCELLED,
+                "cancelled",
+                "Cancelled: nothing was written.",
+            )
+        except SpecloomError as exc:
+            if outcome.outcome == "error":
+                outcome.exit_code = 1
+            outcome.message = str(exc)
+        finally:
+            run.cleanup()
+            run.audit()
+        return outcome
+
+
+class _Run:
+    def __init__(
+        self,
+        service: CodeGenerationService,
+        opts: GenerateOptions,
+        outcome: GenerationOutcome,
+        report: Progress,
+        cancel: asyncio.Event | None,
+    ):
+        self.service, self.opts, self.outcome, self.report, self.cancel = service, opts, outcome, report, cancel
+        self.spec = None
+        self.spec_hash = ""
+        self.staging: Path | None = None
+        self.files: dict[str, str] = {}
+        self.producers: dict[str, str] = {}
+        self.sources_by_file: dict[str, list[dict]] = {}
+        self.error: dict | None = None
+
+    def _timed(self, step: str):
+        run = self
+
+        class _Timer:
+            def __enter__(self):
+                if run.cancel is not None and run.cancel.is_set():
+                    raise Cancelled("Cancelled before " + step)
+                run.report(step, int(100 * STEPS.index(step) / len(STEPS)), f"{step}…")
+                self.start = time.perf_counter()
+
+            def __exit__(self, *exc):
+                run.outcome.step_ms[step] = round((time.perf_counter() - self.start) * 1000, 1)
+
+        return _Timer()
+
+    async def steps(self) -> None:
+        opts, outcome = self.opts, self.outcome
+        if opts.identity is None:
+            outcome.exit_code, outcome.outcome = INVALID_SPEC, "refused"
+            outcome.message = (
+                "Anonymous generation is refused: set [identity] user in specloom.toml, "
+                "SPECLOOM_USER, or `git config user.email`."
+            )
+            return
+        with self._timed("parse"):
+            if not self._parse():
+                return
+        with self._timed("context"):
+            from specloom.context import build_context
+
+            self.context = build_context(opts.target)
+        with self._timed("plan"):
+            from specloom.core.plan import PlanError, plan
+
+            try:
+                self.plan = plan(self.spec, opts.operations, opts.language, opts.framework)
+            except PlanError as exc:
+                outcome.exit_code, outcome.outcome, outcome.message = INVALID_SPEC, "invalid_spec", str(exc)
+                return
+            outcome.plan = [f.to_json() for f in self.plan.files]
+        with self._timed("execute"):
+            if not self._execute():
+                return
+        with self._timed("validate"):
+            passed = await self._validate()
+        with self._timed("finalize"):
+            if passed:
+                self._finalize()
+
+    def _parse(self) -> bool:
+        from specloom.core.specs import parse_path
+
+        spec, findings = parse_path(self.opts.spec_path, workspace_root=self.opts.workspace_root)
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        self.outcome.spec_findings = errors
+        if spec is None or errors:
+            where = f"{errors[0].path}:{errors[0].range.start.line + 1}" if errors else str(self.opts.spec_path)
+            self.outcome.exit_code, self.outcome.outcome = INVALID_SPEC, "invalid_spec"
+            self.outcome.message = (
+                f"No generation without a valid spec: {len(errors) or 1} error(s), first at {where}. "
+                "Run `specloom check` for the list."
+            )
+            return False
+        self.spec = spec
+        self.spec_hash = hashlib.sha256(spec.source.text.encode()).hexdigest()
+        return True
+
+    def _execute(self) -> bool:
+        from specloom.templates.generate import render_spec
+        from specloom.templates.packs import PackError, discover, select
+
+        opts, outcome = self.opts, self.outcome
+        pack_name = next(
+            (
+                ref.split("@")[0]
+                for ref in [f.producer.removeprefix("template:") for f in self.plan.files]
+                if ref != "ai"
+            ),
+            None,
+        )
+        if self.spec.kind != "openapi" or pack_name is None:
+            outcome.exit_code, outcome.outcome = PROVIDERS_FAILED, "providers_failed"
+            outcome.message = (
+                f"No template pack renders {self.spec.kind} for {opts.language}/{opts.framework}, "
+                "and no AI provider is configured: add [providers.<name>] and "
+                "[generation] fallback_chain to specloom.toml."
+            )
+            return False
+        packs, errors = discover(opts.overlays)
+        refused = [e for e in errors if e.path is not None and pack_name in Path(e.path).parts]
+        if refused:
+            # A user's pack that fails its security or test check stops the run: falling back silently
+            # to the built-in pack would deliver code from templates the user did not ask for.
+            for e in refused:
+                self.outcome.gate_issues.append(
+                    GateIssue("template-security", str(e.path), e.line or 1, 1, "template-refused", str(e), "error")
+                )
+            first = refused[0]
+            outcome.exit_code, outcome.outcome = GATE_FAILED, "gate_failed"
+            outcome.gates = [
+                {
+                    "name": "template-security",
+                    "passed": False,
+                    "duration_ms": 0,
+                    "timed_out": False,
+                    "skipped": None,
+                    "findings": len(refused),
+                }
+            ]
+            outcome.message = (
+                f"Template gate failed; nothing was written — template-security: "
+                f"{first.path}:{first.line or 1}: {first}"
+            )
+            return False
+        version_range = opts.pack_ranges.get(pack_name, "*")
+        pack = select(packs, pack_name, version_range)
+        if pack is None:
+            problems = "; ".join(f"{e.path or ''}:{e.line or ''} {e}" for e in errors)
+            outcome.exit_code, outcome.outcome = PROVIDERS_FAILED, "providers_failed"
+            outcome.message = (
+                f"No usable {pack_name}@{version_range} pack. Available: "
+                f"{', '.join(p.ref for p in packs) or 'none'}." + (f" Refused: {problems}" if problems else "")
+            )
+            return False
+        try:
+            result = render_spec(pack, self.spec, opts.operations, opts.variables)
+        except PackError as exc:
+            outcome.exit_code, outcome.outcome = PROVIDERS_FAILED, "providers_failed"
+            outcome.message = f"{pack.ref} could not render {self.spec.path}: {exc}"
+            return False
+        outcome.packs = {pack.name: pack.version}
+        outcome.gaps = result.gaps
+        planned = {f.path: [s.to_json() for s in f.sources] for f in self.plan.files}
+        by_resource = {}
+        for op in self.spec.operations:
+            by_resource.setdefault(op.path.split("/{")[0] if "{" in op.path else op.path, []).append(op.pointer)
+        for f in result.files:
+            self.files[f.path] = f.content
+            self.producers[f.path] = f"template:{pack.ref}"
+            self.sources_by_file[f.path] = planned.get(f.path) or self._sources_for(f.resource)
+        outcome.files = len(self.files)
+        outcome.lines = sum(c.count("\n") for c in self.files.values())
+        return True
+
+    def _sources_for(self, resource: str | None) -> list[dict]:
+        ops = [op for op in self.spec.operations if resource and op.path.startswith(resource)] or self.spec.operations
+        return [
+            {"pointer": "#" + op.pointer, "range": self.spec.locate(op.pointer).key.to_json(), "path": self.spec.path}
+            for op in ops
+        ]
+
+    async def _validate(self) -> bool:
+        from specloom.gates import GateConfig
+
+        opts = self.opts
+        self.staging = Path(tempfile.mkdtemp(prefix="specloom-staging-"))
+        for rel, content in self.files.items():
+            path = self.staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+        cfg = GateConfig(
+            coverage_threshold=opts.coverage_threshold, test_python=opts.test_python, pytest_plugin_autoload=False
+        )
+        cfg.timeouts.update(opts.gate_timeouts)
+        results = await self.service.run_gates(self.staging, cfg, cancel=self.cancel)
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("Cancelled during the quality gates")
+        self.outcome.gates = [
+            {
+                "name": r.name,
+                "passed": r.passed,
+                "duration_ms": round(r.duration_ms, 1),
+                "timed_out": r.timed_out,
+                "skipped": r.skipped_reason,
+                "findings": len(r.findings),
+            }
+            for r in results
+        ]
+        for r in results:
+            for f in r.findings:
+                self.outcome.gate_issues.append(
+                    GateIssue(
+                        r.name,
+                        f.file,
+                        f.line,
+                        f.column,
+                        f.code,
+                        f.message,
+                        f.severity,
+                        self.sources_by_file.get(f.file, []),
+                    )
+                )
+        failed = [r for r in results if not r.passed]
+        if failed:
+            first = next((i for i in self.outcome.gate_issues if i.severity == "error"), None)
+            where = f" — {first.gate}: {first.file}:{first.line}: {first.message}" if first else ""
+            self.outcome.exit_code, self.outcome.outcome = GATE_FAILED, "gate_failed"
+            self.outcome.message = (
+                f"Quality gate(s) failed: {', '.join(r.name for r in failed)}; nothing was written{where}"
+            )
+            return False
+        return True
+
+    def _finalize(self) -> None:
+        from specloom.delivery.deliver import deliver, plan_delivery
+        from specloom.delivery.manifest import SpecInfo
+
+        opts, outcome = self.opts, self.outcome
+        delivery_plan = plan_delivery(opts.target, self.files, producers=self.producers)
+        outcome.diff = delivery_plan.diff()
+        if opts.dry_run:
+            outcome.exit_code, outcome.outcome = DELIVERED, "dry_run"
+            outcome.delivery = delivery_plan.to_json()
+            outcome.message = (
+                f"Dry run: every gate passed; {len(self.files)} file(s) would be delivered to {opts.target}."
+            )
+            return
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("Cancelled before delivery")
+        report = deliver(delivery_plan, opts.target, SpecInfo(str(opts.spec_path), self.spec_hash), outcome.packs)
+        outcome.delivery = report.to_json()
+        if report.conflicts:
+            outcome.exit_code, outcome.outcome = CONFLICT, "conflict"
+            outcome.message = (
+                f"{len(report.conflicts)} file(s) conflict with your edits; nothing was written. "
+                "Resolve them (both sides are in the report) and generate again."
+            )
+            return
+        outcome.exit_code, outcome.outcome = DELIVERED, "delivered"
+        outcome.message = f"Delivered {len(report.written)} file(s) to {opts.target}; every gate passed."
+
+    def cleanup(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def audit(self) -> None:
+        from specloom.audit.base import AnonymousRequest, AuditRecord
+
+        opts, outcome = self.opts, self.outcome
+        if opts.identity is None or self.service.audit is None:
+            return
+        started = time.perf_counter()
+        delivered = {}
+        if outcome.outcome == "delivered":
+            delivered = {path: hashlib.sha256(text.encode()).hexdigest() for path, text in self.files.items()}
+        record = AuditRecord(
+            generation_id=outcome.generation_id,
+            tenant_id=opts.identity.tenant,
+            user_id=opts.identity.user,
+            kind="generate",
+            outcome=outcome.outcome if outcome.outcome != "refused" else "error",
+            request={
+                "spec": str(opts.spec_path),
+                "target": str(opts.target),
+                "operations": opts.operations,
+                "language": opts.language,
+                "framework": opts.framework,
+                "dry_run": opts.dry_run,
+                "coverage_threshold": opts.coverage_threshold,
+            },
+            spec_path=str(opts.spec_path),
+            spec_hash=self.spec_hash or None,
+            pack_versions=outcome.packs,
+            provider_attempts=[
+                {
+                    "provider": "template",
+                    "model": ref,
+                    "tokens_in": 0,
+                    "tokens_out": 0,
+                    "cost_usd": 0.0,
+                    "latency_ms": outcome.step_ms.get("execute", 0),
+                    "outcome": "ok",
+                    "error": None,
+                }
+                for ref in (f"{n}@{v}" for n, v in outcome.packs.items())
+            ],
+            plan=outcome.plan,
+            gate_results=outcome.gates + [{"issue": i.to_json()} for i in outcome.gate_issues[:200]],
+            delivered_files=delivered,
+            timings_ms=outcome.step_ms,
+            error=None if outcome.exit_code == DELIVERED else {"outcome": outcome.outcome, "message": outcome.message},
+        )
+        try:
+            stored = self.service.audit.append(record)
+        except AnonymousRequest:
+            return
+        outcome.audit_id = stored.record_id
+        outcome.step_ms["audit"] = round((time.perf_counter() - started) * 1000, 1)
