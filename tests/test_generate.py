@@ -1,0 +1,158 @@
+"""`specloom generate` end to end: the real CLI, real gates, real delivery and audit log."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import EXAMPLES
+
+
+def specloom(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPECLOOM_")}
+    env["SPECLOOM_USER"] = "tester@example.com"
+    return subprocess.run(
+        [sys.executable, "-m", "specloom", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=600
+    )
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    (tmp_path / "specloom.toml").write_text('[identity]\ntenant = "team"\n')
+    shutil.copy(EXAMPLES / "openapi/bookstore.yaml", tmp_path / "bookstore.yaml")
+    return tmp_path
+
+
+def test_generate_delivers_a_gated_project_and_audits_it(workspace: Path):
+    result = specloom("generate", "bookstore.yaml", "--out", "service", "--json", cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["outcome"] == "delivered"
+    assert {g["name"]: g["passed"] for g in report["gates"]} == {
+        "syntax": True,
+        "style": True,
+        "security": True,
+        "tests": True,
+    }
+    assert set(report["metrics"]["step_ms"]) == {"parse", "context", "plan", "execute", "validate", "finalize", "audit"}
+    service = workspace / "service"
+    assert (service / "bookstore/routes/books.py").is_file()
+    manifest = json.loads((service / ".specloom/manifest.json").read_text())
+    assert manifest["packs"] == {"python-fastapi": "1.0.0"} and "bookstore/app.py" in manifest["files"]
+    shown = json.loads(specloom("audit", "show", report["audit_id"], "--json", cwd=workspace).stdout)
+    assert shown["user_id"] == "tester@example.com" and shown["tenant_id"] == "team"
+    assert shown["delivered_files"]["bookstore/app.py"] == manifest["files"]["bookstore/app.py"]["sha256"]
+    assert specloom("audit", "verify", cwd=workspace).returncode == 0
+
+
+def test_a_failing_gate_writes_nothing_and_names_gate_file_and_line(workspace: Path):
+    result = specloom("generate", "bookstore.yaml", "--out", "service", "--coverage-threshold", "101", cwd=workspace)
+    assert result.returncode == 3
+    assert "tests" in result.stdout and "below the 101% threshold" in result.stdout
+    assert not (workspace / "service").exists()
+
+
+def test_an_overlay_template_with_eval_is_refused_naming_file_and_line(workspace: Path):
+    overlay = workspace / "packs/python-fastapi/1.0.0"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates/python-fastapi/1.0.0", overlay)
+    app = overlay / "templates/app.py.j2"
+    app.write_text(app.read_text() + "\nresult = eval(user_input)\n")
+    (workspace / "specloom.toml").write_text('[generation]\ntemplate_overlays = ["packs"]\n')
+    result = specloom("generate", "bookstore.yaml", "--out", "service", cwd=workspace)
+    assert result.returncode == 3
+    line = len(app.read_text().splitlines())
+    assert f"app.py.j2:{line}" in result.stdout and "eval(" in result.stdout
+    assert not (workspace / "service").exists()
+
+
+def test_an_invalid_spec_is_refused_with_exit_2(workspace: Path):
+    shutil.copy(EXAMPLES / "openapi/broken.yaml", workspace / "broken.yaml")
+    result = specloom("generate", "broken.yaml", "--out", "service", cwd=workspace)
+    assert result.returncode == 2 and "broken.yaml:6" in result.stdout
+    assert not (workspace / "service").exists()
+
+
+def test_a_user_edit_survives_regeneration_and_a_conflict_is_reported(workspace: Path):
+    assert specloom("generate", "bookstore.yaml", "--out", "service", cwd=workspace).returncode == 0
+    routes = workspace / "service/bookstore/routes/books.py"
+    edited = routes.read_text().replace(
+        '        raise not_found("book", book_id)\n    return current\n',
+        '        raise not_found("book", book_id)\n    # audited by ops\n    return current\n',
+        1,
+    )
+    routes.write_text(edited)
+    spec = workspace / "bookstore.yaml"
+    spec.write_text(spec.read_text().replace("summary: List books, newest first", "summary: List books by genre"))
+    again = specloom("generate", "bookstore.yaml", "--out", "service", cwd=workspace)
+    assert again.returncode == 0, again.stdout
+    merged = routes.read_text()
+    assert "# audited by ops" in merged and '"""List books by genre"""' in merged
+
+    routes.write_text(merged.replace('"""List books by genre"""', '"""List books, my words"""'))
+    spec.write_text(spec.read_text().replace("summary: List books by genre", "summary: List all books"))
+    conflict = specloom("generate", "bookstore.yaml", "--out", "service", cwd=workspace)
+    assert conflict.returncode == 5
+    assert 'yours:     """List books, my words"""' in conflict.stdout
+    assert 'new:       """List all books"""' in conflict.stdout
+    assert '"""List books, my words"""' in routes.read_text()
+
+
+def test_dry_run_shows_the_diff_and_writes_nothing(workspace: Path):
+    result = specloom("generate", "bookstore.yaml", "--out", "service", "--dry-run", cwd=workspace)
+    assert result.returncode == 0
+    assert "+++ b/bookstore/app.py" in result.stdout or "bookstore/app.py" in result.stdout
+    assert not (workspace / "service").exists()
+
+
+def test_anonymous_generation_is_refused(tmp_path: Path):
+    shutil.copy(EXAMPLES / "openapi/bookstore.yaml", tmp_path / "bookstore.yaml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SPECLOOM_", "GIT_"))}
+    env.update(HOME=str(tmp_path), GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=str(tmp_path / "none"))
+    result = subprocess.run(
+        [sys.executable, "-m", "specloom", "generate", "bookstore.yaml", "--out", "service"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 2 and "Anonymous generation is refused" in result.stdout
+    assert not (tmp_path / "service").exists()
+
+
+@pytest.mark.parametrize("delay", [0.8, 2.5, 4.0])
+def test_kill_9_during_generation_leaves_the_target_whole_and_the_audit_log_valid(workspace: Path, delay: float):
+    assert specloom("generate", "bookstore.yaml", "--out", "service", cwd=workspace).returncode == 0
+    service = workspace / "service"
+    old = {p.relative_to(service): p.read_bytes() for p in service.rglob("*.py")}
+    spec = workspace / "bookstore.yaml"
+    spec.write_text(spec.read_text().replace("summary: List books, newest first", "summary: List the books"))
+    assert specloom("generate", "bookstore.yaml", "--out", "expected", cwd=workspace).returncode == 0
+    new = {p.relative_to(workspace / "expected"): p.read_bytes() for p in (workspace / "expected").rglob("*.py")}
+    assert old != new
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPECLOOM_")}
+    env["SPECLOOM_USER"] = "tester@example.com"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "specloom", "generate", "bookstore.yaml", "--out", "service"],
+        cwd=workspace,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        process.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        process.wait()
+    for rel, content in old.items():
+        assert (service / rel).read_bytes() in (content, new[rel]), rel  # entirely old or entirely new
+    # The next run finishes or discards what was interrupted, then delivers the new generation.
+    finished = specloom("generate", "bookstore.yaml", "--out", "service", cwd=workspace)
+    assert finished.returncode == 0, finished.stdout
+    assert {p.relative_to(service): p.read_bytes() for p in service.rglob("*.py")} == new
+    assert specloom("audit", "verify", cwd=workspace).returncode == 0
