@@ -21,6 +21,12 @@ demo: $(STAMP)
 	@echo
 	@echo "== specloom plan examples/adr/0003-rate-limiter.md"
 	$(BIN)/specloom plan examples/adr/0003-rate-limiter.md
+	@echo
+	@echo "== specloom generate examples/openapi/bookstore.yaml --out .demo/bookstore (all gates, then delivery)"
+	SPECLOOM_USER=$${SPECLOOM_USER:-demo@localhost} $(BIN)/specloom generate examples/openapi/bookstore.yaml --out .demo/bookstore
+	@echo
+	@echo "== specloom audit list"
+	$(BIN)/specloom audit list --limit 5
 
 test: $(STAMP)
 	$(BIN)/ruff check server tests bench
@@ -32,6 +38,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_core.py
+	$(BIN)/python bench/bench_generate.py
+	$(BIN)/python bench/bench_gates.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .demo

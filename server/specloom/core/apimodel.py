@@ -245,7 +245,7 @@ def build_api_model(spec, operation_ids: list[str] | None = None) -> ApiModel:
         response_schema = _json_schema(op.responses.get(str(status), {}).get("content"))
         request_schema = _json_schema((op.request_body or {}).get("content"))
         for code, response in op.responses.items():
-            if code.startswith("4") and error_model is None:
+            if (code.startswith("4") or code == "default") and error_model is None:
                 error_model = _ref_name(_json_schema(response.get("content")))
         coll_path = "/" + "/".join(collection)
         name = collection[-1]

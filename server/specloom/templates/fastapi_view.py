@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from specloom.core.apimodel import ApiModel, Op, Resource, _ref_name, _types
 from specloom.core.plan import snake
-from specloom.templates.python_lang import PythonTypes, Samples, identifier
+from specloom.templates.python_lang import PythonTypes, Samples, identifier, with_format_bounds
 
 
 @dataclass(slots=True)
@@ -51,6 +51,7 @@ class ResourceView:
     repo_attr: str
     routes: list[RouteView] = field(default_factory=list)
     id_type: str = "str"
+    path_id_type: str = "str"
     id_kind: str = "uuid"  # uuid | int | str
     create_fields: list[str] = field(default_factory=list)  # read-only fields the server fills on create
     sample_create: dict | None = None
@@ -121,6 +122,7 @@ class FastAPIView:
     def _resource(self, res: Resource) -> ResourceView:
         view = ResourceView(res, module=snake(res.name), repo_attr=snake(res.name))
         id_schema = self.deref(res.id_schema) if res.id_schema else {}
+        view.path_id_type = _python_id_type(id_schema)  # what the path accepts, per the spec
         if res.id_field:
             item_field = next(f for f in self.api.models[res.item_model].fields if f.name == res.id_field)
             id_schema = self.deref(item_field.schema) if _ref_name(item_field.schema) else item_field.schema
@@ -184,7 +186,7 @@ class FastAPIView:
         res = view.res
         path_params = []
         if res.parent_param:
-            parent_type = view.parent_view.id_type if view.parent_view else "str"
+            parent_type = view.parent_view.path_id_type if view.parent_view else "str"
             py = identifier(snake(res.parent_param))
             path_params.append(
                 ParamView(py, res.parent_param, f"{py}: Annotated[{parent_type}, Path(alias={res.parent_param!r})]")
@@ -192,7 +194,7 @@ class FastAPIView:
         if op.kind in ("read", "replace", "update", "delete") and res.id_param:
             py = identifier(snake(res.id_param))
             path_params.append(
-                ParamView(py, res.id_param, f"{py}: Annotated[{view.id_type}, Path(alias={res.id_param!r})]")
+                ParamView(py, res.id_param, f"{py}: Annotated[{view.path_id_type}, Path(alias={res.id_param!r})]")
             )
         query = [self._query(view, p) for p in op.query]
         response = op.response_model if op.kind != "delete" else None
@@ -217,7 +219,7 @@ class FastAPIView:
         return bool(self.api.error_model)
 
     def _query(self, view: ResourceView, p) -> ParamView:
-        schema = self.deref(p.schema) if _ref_name(p.schema) else p.schema
+        schema = with_format_bounds(self.deref(p.schema) if _ref_name(p.schema) else p.schema)
         py = identifier(snake(p.name))
         annotation = self.types.type_of(p.schema)
         constraints = []
@@ -294,3 +296,9 @@ def _changed(sample: dict, model, deref) -> dict:
             out[f.name] = _other_value(schema, out[f.name])
             break
     return out
+
+
+def _python_id_type(schema: dict) -> str:
+    if schema.get("format") == "uuid":
+        return "UUID"
+    return "int" if "integer" in _types(schema) else "str"

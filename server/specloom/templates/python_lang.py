@@ -126,7 +126,24 @@ def _py_literal(value: object) -> str:
     return repr(value)
 
 
+_FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def with_format_bounds(schema: dict) -> dict:
+    """int32/int64 are ranges too: make them explicit bounds unless the spec gives its own."""
+    bounds = _FORMAT_BOUNDS.get(schema.get("format")) if "integer" in _types(schema) else None
+    if bounds is None:
+        return schema
+    out = dict(schema)
+    if "minimum" not in out and not isinstance(out.get("exclusiveMinimum"), (int, float)):
+        out["minimum"] = bounds[0]
+    if "maximum" not in out and not isinstance(out.get("exclusiveMaximum"), (int, float)):
+        out["maximum"] = bounds[1]
+    return out
+
+
 def _constraints(schema: dict, types: PythonTypes) -> list[str]:
+    schema = with_format_bounds(schema)
     mapping = (
         ("minLength", "min_length"),
         ("maxLength", "max_length"),

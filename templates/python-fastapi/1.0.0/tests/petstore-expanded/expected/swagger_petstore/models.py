@@ -17,6 +17,12 @@ def _json_number(value: object) -> object:
 JsonInt = Annotated[int, BeforeValidator(_json_number)]
 
 
+class Error(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    code: JsonInt = Field(ge=-2147483648, le=2147483647)
+    message: str
+
+
 class NewPet(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     name: str
@@ -27,4 +33,4 @@ class Pet(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     name: str
     tag: str = Field(default=None)
-    id: JsonInt
+    id: JsonInt = Field(ge=-9223372036854775808, le=9223372036854775807)

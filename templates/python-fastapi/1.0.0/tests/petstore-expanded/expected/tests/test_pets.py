@@ -10,7 +10,7 @@ _keys = count(100)
 CREATE_BODY = {"name": "sample-text", "tag": "sample-text"}
 UPDATE_BODY = {"name": "sample-texb", "tag": "sample-text"}
 SAMPLE_ITEM = {"name": "sample-text", "tag": "sample-text"}
-ERROR_FIELDS = ["detail"]
+ERROR_FIELDS = ["code", "message"]
 MISSING = "987654321"
 
 

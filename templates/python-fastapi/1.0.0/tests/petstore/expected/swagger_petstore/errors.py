@@ -1,4 +1,4 @@
-"""Errors, answered in the shape the spec declares."""
+"""Errors, answered in the shape the spec declares (`Error`)."""
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +18,10 @@ class ApiError(Exception):
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, object]:
-    return {"detail": message, "status": status, "code": code}
+    return {
+        "code": status,
+        "message": message,
+    }
 
 
 def not_found(what: str, key: object) -> ApiError:

@@ -17,9 +17,15 @@ def _json_number(value: object) -> object:
 JsonInt = Annotated[int, BeforeValidator(_json_number)]
 
 
+class Error(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    code: JsonInt = Field(ge=-2147483648, le=2147483647)
+    message: str
+
+
 class Pet(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
-    id: JsonInt
+    id: JsonInt = Field(ge=-9223372036854775808, le=9223372036854775807)
     name: str
     tag: str = Field(default=None)
 

@@ -19,7 +19,7 @@ def test_framework_errors_use_the_error_shape() -> None:
     with TestClient(create_app()) as client:
         unknown = client.get("/no/such/route")
         assert unknown.status_code == 404
-        assert set(["detail"]) <= set(unknown.json())
+        assert set(["code", "message"]) <= set(unknown.json())
         malformed = client.post("/pets", content=b"{not json", headers={"Content-Type": "application/json"})
         assert malformed.status_code in (400, 401, 422)
 

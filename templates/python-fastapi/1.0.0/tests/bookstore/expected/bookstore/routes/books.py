@@ -40,8 +40,8 @@ def list_books(
     if genre is not None:
         items = [item for item in items if item.genre == genre]
     total = len(items)
-    items = items[offset:]
-    items = items[:limit]
+    items = items[max(offset, 0) :]
+    items = items[: max(limit, 0)]
     return BookPage.model_validate({"items": items, "total": total})
 
 

@@ -31,8 +31,8 @@ def list_shelves(
     repos: Repos, limit: Annotated[int, Query(ge=1, le=50)] = 10, offset: Annotated[int, Query(ge=0)] = 0
 ) -> list[Shelf]:
     items = repos.shelves.list()
-    items = items[offset:]
-    items = items[:limit]
+    items = items[max(offset, 0) :]
+    items = items[: max(limit, 0)]
     return items
 
 

@@ -26,13 +26,15 @@ Repos = Annotated[Repositories, Depends(get_repositories)]
     response_model_exclude_none=True,
 )
 def find_pets(
-    repos: Repos, tags: Annotated[list[str] | None, Query()] = None, limit: Annotated[int | None, Query()] = None
+    repos: Repos,
+    tags: Annotated[list[str] | None, Query()] = None,
+    limit: Annotated[int | None, Query(ge=-2147483648, le=2147483647)] = None,
 ) -> list[Pet]:
     items = repos.pets.list()
     if tags is not None:
         items = [item for item in items if item.tag in tags]
     if limit is not None:
-        items = items[:limit]
+        items = items[: max(limit, 0)]
     return items
 
 

@@ -25,11 +25,11 @@ Repos = Annotated[Repositories, Depends(get_repositories)]
     response_model=list[Pet],
     response_model_exclude_none=True,
 )
-def list_pets(repos: Repos, limit: Annotated[int | None, Query(le=100)] = None) -> list[Pet]:
+def list_pets(repos: Repos, limit: Annotated[int | None, Query(ge=-2147483648, le=100)] = None) -> list[Pet]:
     """List all pets"""
     items = repos.pets.list()
     if limit is not None:
-        items = items[:limit]
+        items = items[: max(limit, 0)]
     return items
 
 
@@ -56,7 +56,7 @@ def create_pets(body: Pet, repos: Repos) -> Response:
     response_model=Pet,
     response_model_exclude_none=True,
 )
-def show_pet_by_id(pet_id: Annotated[int, Path(alias="petId")], repos: Repos) -> Pet:
+def show_pet_by_id(pet_id: Annotated[str, Path(alias="petId")], repos: Repos) -> Pet:
     """Info for a specific pet"""
     current = repos.pets.get(str(pet_id))
     if current is None:

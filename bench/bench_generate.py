@@ -1,0 +1,49 @@
+"""Benchmark: full `generate` of bookstore with every gate, per step and per gate.
+
+Run: .venv/bin/python bench/bench_generate.py  (or `make bench`). Each run delivers into a fresh
+temporary folder; the figures are medians over the runs. Target here: <= 3 s wall.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from specloom.audit.sqlite import SqliteAuditStore
+from specloom.pipeline import CodeGenerationService, GenerateOptions, Identity
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "examples/openapi/bookstore.yaml"
+RUNS = 3
+
+
+def main() -> None:
+    walls: list[float] = []
+    steps: dict[str, list[float]] = {}
+    gates: dict[str, list[float]] = {}
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory() as tmp:
+            store = SqliteAuditStore(Path(tmp) / "audit.db")
+            opts = GenerateOptions(SPEC, Path(tmp) / "out", Identity("bench@localhost", "bench"))
+            start = time.perf_counter()
+            outcome = asyncio.run(CodeGenerationService(store).generate(opts))
+            walls.append(time.perf_counter() - start)
+            store.close()
+            assert outcome.outcome == "delivered", outcome.message
+            for step, ms in outcome.step_ms.items():
+                steps.setdefault(step, []).append(ms)
+            for gate in outcome.gates:
+                gates.setdefault(gate["name"], []).append(gate["duration_ms"])
+    print(f"generate bookstore, all gates, in-process: median {statistics.median(walls) * 1000:.0f} ms "
+          f"(min {min(walls) * 1000:.0f} ms, n={RUNS}; target 3000 ms)")
+    for step, values in steps.items():
+        print(f"  step {step:<9} {statistics.median(values):8.1f} ms")
+    for gate, values in gates.items():
+        print(f"  gate {gate:<9} {statistics.median(values):8.1f} ms (concurrent with the others)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Generated services served by uvicorn, exercised over real HTTP and by schemathesis against their spec."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from specloom.core.specs import parse_path
+from specloom.templates.generate import render_spec
+from specloom.templates.packs import discover, select
+from tests.helpers import EXAMPLES
+
+# (spec, package, header carrying the credential or None when the spec declares no security)
+SERVICES = [
+    ("openapi/bookstore.yaml", "bookstore", ("Authorization", "Bearer served-token")),
+    ("openapi/library.yaml", "library", ("X-API-Key", "served-token")),
+    ("openapi/public/petstore.yaml", "swagger_petstore", None),
+    ("openapi/public/petstore-expanded.yaml", "swagger_petstore", None),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(request, tmp_path: Path):
+    spec_name, package, header = request.param
+    packs, _ = discover()
+    spec, _ = parse_path(EXAMPLES / spec_name)
+    for f in render_spec(select(packs, "python-fastapi"), spec, None, {}).files:
+        (tmp_path / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f.path).write_text(f.content)
+    port = free_port()
+    env = {**os.environ, f"{package.upper()}_API_TOKENS": "served-token"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            f"{package}.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=tmp_path,
+        env=env,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url + "/openapi.json", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    try:
+        yield EXAMPLES / spec_name, url, ({header[0]: header[1]} if header else {})
+    finally:
+        os.killpg(server.pid, 9)
+        server.wait()
+
+
+@pytest.mark.parametrize("served", [SERVICES[0]], indirect=True)
+def test_bookstore_round_trip_over_http_behaves_as_the_spec_says(served):
+    _, url, headers = served
+    with httpx.Client(base_url=url, headers=headers, timeout=10) as http:
+        assert httpx.get(url + "/books", timeout=10).status_code == 401
+        book = {"title": "Dune", "authorId": "6513270e-269e-4d37-b2a7-4de452e6b438", "genre": "fiction"}
+        created = http.post("/books", json=book)
+        assert created.status_code == 201 and created.headers["content-type"] == "application/json"
+        body = created.json()
+        assert {k: body[k] for k in book} == book and body["id"] and body["createdAt"]
+        assert http.get(f"/books/{body['id']}").json() == body
+        page = http.get("/books", params={"genre": "fiction", "limit": 10}).json()
+        assert page == {"items": [body], "total": 1}
+        assert http.get("/books", params={"genre": "poetry"}).json() == {"items": [], "total": 0}
+        assert http.delete(f"/books/{body['id']}").status_code == 204
+        missing = http.get(f"/books/{body['id']}")
+        assert missing.status_code == 404 and set(missing.json()) == {"error", "message"}
+        invalid = http.post("/books", json={"title": ""})
+        assert invalid.status_code == 422 and set(invalid.json()) == {"error", "message"}
+
+
+def schemathesis(spec: Path, url: str, headers: dict, mode: str, checks: list[str], exclude: list[str] = ()):
+    args = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        str(spec),
+        "--url",
+        url,
+        "--mode",
+        mode,
+        "--checks",
+        ",".join(checks),
+        "--max-examples",
+        "20",
+        "--seed",
+        "20261126",
+        "--no-color",
+    ]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    if exclude:
+        args += ["--exclude-checks", ",".join(exclude)]
+    return subprocess.run(args, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("served", SERVICES, indirect=True, ids=[s[0] for s in SERVICES])
+def test_schemathesis_finds_no_server_errors_and_no_responses_that_break_the_spec(served):
+    spec, url, headers = served
+    # Valid requests: every check, status codes included. The one exception is schemathesis'
+    # ignored_auth probe, whose 401 the spec does not list (a spec gap Specloom cannot fix).
+    positive = schemathesis(spec, url, headers, "positive", ["all"], ["ignored_auth"])
+    assert positive.returncode == 0, positive.stdout[-4000:]
+    # Invalid requests: no server error, and every answer in a shape and content type the spec allows.
+    negative = schemathesis(
+        spec,
+        url,
+        headers,
+        "negative",
+        ["not_a_server_error", "response_schema_conformance", "content_type_conformance"],
+    )
+    assert negative.returncode == 0, negative.stdout[-4000:]
