@@ -369,13 +369,17 @@ def _audit(args) -> int:
     store = open_store(_load_config(root), root=root)
     try:
         if args.audit_command == "list":
-            sys.stdout.write(audit_list(store, as_json=args.json, limit=args.limit))
+            _print(audit_list(store, as_json=args.json, limit=args.limit))
             return EXIT_OK
         if args.audit_command == "show":
-            sys.stdout.write(audit_show(store, args.id, args.json))
+            _print(audit_show(store, args.id, args.json))
             return EXIT_OK
         text, ok = audit_verify(store, args.json)
-        sys.stdout.write(text)
+        _print(text)
         return EXIT_OK if ok else EXIT_FINDINGS
     finally:
         store.close()
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
