@@ -156,3 +156,16 @@ def test_kill_9_during_generation_leaves_the_target_whole_and_the_audit_log_vali
     assert finished.returncode == 0, finished.stdout
     assert {p.relative_to(service): p.read_bytes() for p in service.rglob("*.py")} == new
     assert specloom("audit", "verify", cwd=workspace).returncode == 0
+
+
+def test_validate_runs_the_gates_on_any_folder(tmp_path: Path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "calc.py").write_text("import os\n\n\ndef double(x):\n    return eval(x) * 2\n")
+    (project / "test_calc.py").write_text(
+        "from calc import double\n\n\ndef test_double():\n    assert double('2') == 4\n"
+    )
+    result = specloom("validate", str(project), cwd=tmp_path)
+    assert result.returncode == 3
+    assert "calc.py:1:" in result.stdout and "F401" in result.stdout  # unused import, from the style gate
+    assert "calc.py:5:" in result.stdout  # eval, from the style (S307) and security gates

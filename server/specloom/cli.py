@@ -308,7 +308,7 @@ def _validate(args) -> int:
                         "duration_ms": r.duration_ms,
                         "timed_out": r.timed_out,
                         "skipped": r.skipped_reason,
-                        "findings": [f.__dict__ if hasattr(f, "__dict__") else _gate_finding(f) for f in r.findings],
+                        "findings": [_gate_finding(f) for f in r.findings],
                     }
                     for r in results
                 ],
