@@ -1,24 +1,33 @@
-"""Fixtures: a fresh app per test, with a known token."""
+"""Fixtures: one app for the session, with empty storage for every test and a known token."""
 
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from library.app import create_app
+from library.repository import Repositories
 from library.security import StaticTokenVerifier
 
 VALID_CREDENTIAL = "test-token"  # the only credential the test app accepts; sent by `client`
 
 
+@pytest.fixture(scope="session")
+def app() -> FastAPI:
+    # Building the app is the slow part; storage is what a test may change, and it is reset below.
+    return create_app(verifier=StaticTokenVerifier([VALID_CREDENTIAL]))
+
+
 @pytest.fixture
-def client() -> Iterator[TestClient]:
-    app = create_app(verifier=StaticTokenVerifier([VALID_CREDENTIAL]))
+def client(app: FastAPI) -> Iterator[TestClient]:
+    app.state.repositories = Repositories()
     with TestClient(app, headers={"X-API-Key": "test-token"}) as test_client:
         yield test_client
 
 
 @pytest.fixture
-def anonymous() -> Iterator[TestClient]:
-    with TestClient(create_app(verifier=StaticTokenVerifier([VALID_CREDENTIAL]))) as test_client:
+def anonymous(app: FastAPI) -> Iterator[TestClient]:
+    app.state.repositories = Repositories()
+    with TestClient(app) as test_client:
         yield test_client
