@@ -13,24 +13,9 @@ from pathlib import Path
 
 from specloom.templates.packs import PackError
 
+# Templates emit sorted imports themselves (the style gate checks it); the formatter only lays code out.
 FORMATTERS = {
-    "ruff": (
-        [
-            sys.executable,
-            "-m",
-            "ruff",
-            "check",
-            "--isolated",
-            "--select",
-            "I",
-            "--fix",
-            "--quiet",
-            "--line-length",
-            "120",
-            ".",
-        ],
-        [sys.executable, "-m", "ruff", "format", "--isolated", "--quiet", "--line-length", "120", "."],
-    ),
+    "ruff": ([sys.executable, "-m", "ruff", "format", "--isolated", "--quiet", "--line-length", "120", "."],),
 }
 
 
