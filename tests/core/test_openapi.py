@@ -221,3 +221,14 @@ def test_derived_operation_ids_read_naturally(method, path, expected):
 
 def test_derived_operation_ids_never_collide():
     assert derive_operation_id("get", "/books", {"listBooks"}) == "listBooks2"
+
+
+def test_closed_allof_member_that_rejects_its_siblings_properties_is_a_warning():
+    spec = openapi_from_text(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    Input:\n      type: object\n      additionalProperties: false\n      properties:\n"
+        "        label: {type: string}\n    Shelf:\n      allOf:\n        - $ref: '#/components/schemas/Input'\n"
+        "        - type: object\n          properties:\n            id: {type: integer}\n"
+    )
+    [finding] = [f for f in spec.findings if f.code == "OAS116"]
+    assert finding.severity is Severity.WARNING and "`id`" in finding.message and finding.range.start.line == 12

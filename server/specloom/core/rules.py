@@ -57,6 +57,12 @@ RULES: dict[str, Rule] = {
         Rule("OAS114", "no-success-response", _E, "An operation declares no 2xx (or default) response."),
         Rule("OAS115", "request-body-without-schema", _W, "A request body media type has no schema."),
         # Security of spec text
+        Rule(
+            "OAS116",
+            "allof-closed-member",
+            _W,
+            "An allOf member forbids additional properties that its sibling members add, so no value can validate.",
+        ),
         Rule("SEC001", "secret-in-spec", _E, "A value looks like a real credential."),
         Rule("SEC002", "prompt-injection", _E, "Text addresses an AI with instructions; it will only ever be quoted."),
         Rule("SEC003", "insecure-server-url", _W, "A server URL uses plain http:// on a non-local host."),

@@ -265,6 +265,7 @@ def parse_openapi(source: SourceText, max_file_bytes: int = DEFAULT_MAX_BYTES) -
     _check_schema(spec, checker, specific)
     _check_refs(spec, checker)
     _check_text(spec, checker)
+    _check_closed_allof(spec, checker)
     return spec
 
 
@@ -639,6 +640,34 @@ def _check_text(spec: OpenAPISpec, checker: _Checker) -> None:
                         )
             elif isinstance(value, (dict, list)):
                 stack.append((value, (*parts, key), in_example or key in _EXAMPLE_KEYS))
+
+
+def _check_closed_allof(spec: OpenAPISpec, checker: _Checker) -> None:
+    """`additionalProperties: false` inside an allOf member rejects the properties its siblings add."""
+    for name, schema in spec.schemas.items():
+        members = schema.get("allOf") if isinstance(schema, dict) else None
+        if not isinstance(members, list):
+            continue
+        resolved = [spec.deref(m) if isinstance(m, dict) else {} for m in members]
+        own = [set(m.get("properties") or {}) if isinstance(m.get("properties"), dict) else set() for m in resolved]
+        outer = set(schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else set()
+        for index, member in enumerate(resolved):
+            if member.get("additionalProperties") is not False:
+                continue
+            added = sorted((set().union(*own[:index], *own[index + 1 :]) | outer) - own[index])
+            if not added:
+                continue
+            raw = members[index]
+            ref = raw.get("$ref") if isinstance(raw, dict) else None
+            where = f"`{ref.rsplit('/', 1)[-1]}`" if isinstance(ref, str) else f"allOf member {index}"
+            checker.add(
+                "OAS116",
+                f"{name}: {where} sets `additionalProperties: false`, so {', '.join(f'`{a}`' for a in added)} "
+                "added by the other allOf members can never be valid.",
+                join_pointer(["components", "schemas", name, "allOf", str(index)]),
+                suggestion="Drop `additionalProperties: false` from the member (OpenAPI 3.1: put "
+                "`unevaluatedProperties: false` on the combined schema instead).",
+            )
 
 
 # --- fixes ----------------------------------------------------------------------
