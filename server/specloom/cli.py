@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     test = templates_sub.add_parser("test", help="render each pack's golden cases and compare")
     test.add_argument("--update", action="store_true", help="rewrite expected output (review the diff!)")
 
+    serve = sub.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
+
     audit = sub.add_parser("audit", help="read and verify the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_list = audit_sub.add_parser("list")
@@ -383,3 +386,17 @@ def _audit(args) -> int:
 
 def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _serve(args) -> int:
+    from specloom.lsp.server import create_server
+
+    server = create_server()
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not host or not port.isdigit():
+            raise _UsageError(f"--tcp wants HOST:PORT, not {args.tcp!r}")
+        server.start_tcp(host, int(port))
+    else:
+        server.start_io()
+    return EXIT_OK

@@ -1,0 +1,73 @@
+"""The one place that knows both core findings and LSP types.
+
+Core positions count Unicode code points; LSP's default counts UTF-16 code units, so
+every character offset is converted with the text of its line.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from specloom.core.findings import Finding, Position, Range
+from specloom.core.rules import RULES
+
+
+def _utf16(line: str, character: int) -> int:
+    prefix = line[:character]
+    return character + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+
+
+def _code_points(line: str, units: int) -> int:
+    count = 0
+    for index, ch in enumerate(line):
+        if count >= units:
+            return index
+        count += 2 if ord(ch) > 0xFFFF else 1
+    return len(line)
+
+
+def to_lsp_position(pos: Position, lines: list[str]) -> types.Position:
+    line = lines[pos.line] if pos.line < len(lines) else ""
+    return types.Position(line=pos.line, character=_utf16(line, pos.character))
+
+
+def to_lsp_range(r: Range, lines: list[str]) -> types.Range:
+    return types.Range(start=to_lsp_position(r.start, lines), end=to_lsp_position(r.end, lines))
+
+
+def from_lsp_position(pos: types.Position, lines: list[str]) -> Position:
+    line = lines[pos.line] if pos.line < len(lines) else ""
+    return Position(pos.line, _code_points(line, pos.character))
+
+
+def to_diagnostic(finding: Finding, lines: list[str], uri_of) -> types.Diagnostic:
+    rule = RULES.get(finding.code)
+    message = finding.message + (f"\n\nFix: {finding.suggestion}" if finding.suggestion else "")
+    return types.Diagnostic(
+        range=to_lsp_range(finding.range, lines),
+        message=message,
+        severity=types.DiagnosticSeverity(int(finding.severity)),
+        code=finding.code,
+        code_description=types.CodeDescription(href=rule.help_uri) if rule else None,
+        source="specloom",
+        related_information=[
+            types.DiagnosticRelatedInformation(
+                location=types.Location(uri=uri_of(rel.location.path), range=to_lsp_range(rel.location.range, lines)),
+                message=rel.message,
+            )
+            for rel in finding.related
+        ]
+        or None,
+        data={"code": finding.code, "pointer": finding.pointer},
+    )
+
+
+def to_code_action(finding: Finding, diagnostic: types.Diagnostic, uri: str, lines: list[str]) -> types.CodeAction:
+    edits = [types.TextEdit(range=to_lsp_range(e.range, lines), new_text=e.new_text) for e in finding.fix.edits]
+    return types.CodeAction(
+        title=finding.fix.title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        is_preferred=True,
+        edit=types.WorkspaceEdit(changes={uri: edits}),
+    )
