@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate": _validate,
         "templates": _templates,
         "audit": _audit,
+        "serve": _serve,
     }
     try:
         return commands[args.command](args)

@@ -144,10 +144,16 @@ def create_server() -> SpecloomServer:
             where = to_lsp_range(element.selection_range, analysis.lines)
             operation = _operation_id(analysis, element)
             lenses.append(
-                types.CodeLens(range=where, command=types.Command("Generate", "specloom.generate", [uri, operation]))
+                types.CodeLens(
+                    range=where,
+                    command=types.Command(title="Generate", command="specloom.generate", arguments=[uri, operation]),
+                )
             )
             lenses.append(
-                types.CodeLens(range=where, command=types.Command("Preview plan", "specloom.previewPlan", [uri]))
+                types.CodeLens(
+                    range=where,
+                    command=types.Command(title="Preview plan", command="specloom.previewPlan", arguments=[uri]),
+                )
             )
         return lenses
 
@@ -171,7 +177,9 @@ def create_server() -> SpecloomServer:
                 types.CodeAction(
                     title=f"Generate implementation for {element.name}",
                     kind=types.CodeActionKind.Source,
-                    command=types.Command("Generate implementation", "specloom.generate", [uri, operation]),
+                    command=types.Command(
+                        title="Generate implementation", command="specloom.generate", arguments=[uri, operation]
+                    ),
                 )
             )
         if analysis.spec is not None:
@@ -179,7 +187,9 @@ def create_server() -> SpecloomServer:
                 types.CodeAction(
                     title="Generate implementation for the whole spec",
                     kind=types.CodeActionKind.Source,
-                    command=types.Command("Generate implementation", "specloom.generate", [uri, None]),
+                    command=types.Command(
+                        title="Generate implementation", command="specloom.generate", arguments=[uri, None]
+                    ),
                 )
             )
         return actions
