@@ -1,5 +1,6 @@
 """The language server through a real LSP client (pytest-lsp), with VS Code's and Neovim's capabilities."""
 
+import asyncio
 import json
 import shutil
 import subprocess
@@ -192,3 +193,57 @@ def test_a_request_with_unconvertible_params_is_answered():
     finally:
         server.kill()
         server.wait()
+
+
+async def test_specs_on_disk_are_checked_without_being_opened(client: LanguageClient, workspace: Path):
+    broken = (workspace / "broken.yaml").as_uri()
+    for _ in range(10):
+        if broken in client.diagnostics:
+            break
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert "OAS101" in {d.code for d in client.diagnostics[broken]}
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="specloom.validateWorkspace", arguments=[])
+    )
+    assert result["checked"] >= 2
+
+
+async def test_list_templates_command(client: LanguageClient):
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="specloom.listTemplates", arguments=[])
+    )
+    assert {"ref": "python-fastapi@1.0.0", "language": "python", "framework": "fastapi"} in result["packs"]
+
+
+async def test_a_generation_cancelled_from_the_client_writes_nothing(client: LanguageClient, workspace: Path):
+    uri = await open_document(client, workspace / "bookstore.yaml")
+    target = workspace / "generated-cancel"
+    (workspace / "specloom.toml").write_text(
+        '[identity]\nuser = "editor@example.com"\n[generation]\noutput_dir = "generated-cancel"\n'
+    )
+    running = client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="specloom.generate", arguments=[uri, None])
+    )
+    task = asyncio.ensure_future(running)
+    token = None
+    while token is None:
+        await client.wait_for_notification(types.PROGRESS)
+        token = next(
+            (
+                t
+                for t, reports in client.progress_reports.items()
+                if any(
+                    isinstance(r, types.WorkDoneProgressReport) and r.message.startswith("validate") for r in reports
+                )
+            ),
+            None,
+        )
+    client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+    result = await task
+    (workspace / "specloom.toml").write_text('[identity]\nuser = "editor@example.com"\n')
+    assert result["outcome"] == "cancelled"
+    assert not target.exists()
+    audit = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="specloom.showAudit", arguments=[5])
+    )
+    assert audit[0]["outcome"] == "cancelled"

@@ -49,6 +49,7 @@ class SpecloomServer(LanguageServer):
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.Task] = {}
         self.generating: set[str] = set()
+        self.cancel_events: dict[str, asyncio.Event] = {}
 
     # --- analysis -----------------------------------------------------------------
     def schedule(self, uri: str, delay: float) -> None:
@@ -79,6 +80,31 @@ class SpecloomServer(LanguageServer):
         self.analyses[uri] = analysis
         self.publish(uri)
 
+    async def scan_workspace(self) -> int:
+        """Check every spec in the workspace folders, open or not; returns how many were checked."""
+        from specloom.core.workspace import candidate_files
+
+        folders = [Path(to_fs_path(f.uri)) for f in (self.workspace.folders or {}).values()] or (
+            [self.root()] if self.root() else []
+        )
+        checked = 0
+        for folder in folders:
+            for path in await asyncio.to_thread(lambda f=folder: list(candidate_files(f))):
+                uri = self.uri_of(str(path))
+                if uri in self.workspace.text_documents:
+                    continue  # open documents follow the editor's text, not the disk
+                try:
+                    text = await asyncio.to_thread(path.read_text, "utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+                analysis = await asyncio.to_thread(analyze, str(path), text, None, self.root())
+                if analysis.spec is None:
+                    continue
+                self.analyses[uri] = analysis
+                self.publish(uri)
+                checked += 1
+        return checked
+
     def publish(self, uri: str) -> None:
         analysis = self.analyses.get(uri)
         if analysis is None:
@@ -100,6 +126,45 @@ class SpecloomServer(LanguageServer):
 
 def create_server() -> SpecloomServer:
     server = SpecloomServer()
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: SpecloomServer, params: types.InitializedParams) -> None:
+        await ls.scan_workspace()
+
+    @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
+    def cancel_progress(ls: SpecloomServer, params: types.WorkDoneProgressCancelParams) -> None:
+        event = ls.cancel_events.get(str(params.token))
+        if event is not None:
+            event.set()
+
+    @server.command("specloom.validateWorkspace")
+    async def validate_workspace(ls: SpecloomServer) -> dict:
+        return {"checked": await ls.scan_workspace()}
+
+    @server.command("specloom.listTemplates")
+    def list_templates(ls: SpecloomServer) -> dict:
+        from specloom.templates.packs import discover
+
+        packs, errors = discover()
+        return {
+            "packs": [{"ref": p.ref, "language": p.language, "framework": p.framework} for p in packs],
+            "refused": [str(e) for e in errors],
+        }
+
+    @server.command("specloom.showAudit")
+    def show_audit(ls: SpecloomServer, limit: int = 20) -> list:
+        import json
+
+        from specloom.audit import open_store
+        from specloom.audit.cli import audit_list
+        from specloom.config import load_config
+
+        root = ls.root() or Path.cwd()
+        store = open_store(load_config(root), root=root)
+        try:
+            return json.loads(audit_list(store, as_json=True, limit=limit))
+        finally:
+            store.close()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls: SpecloomServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -265,8 +330,9 @@ async def _generate(ls: SpecloomServer, uri: str, operation: str | None) -> dict
     token = str(uuid.uuid4())
     await ls.work_done_progress.create_async(token)
     ls.work_done_progress.begin(
-        token, types.WorkDoneProgressBegin(title="Specloom: generating", percentage=0, cancellable=False)
+        token, types.WorkDoneProgressBegin(title="Specloom: generating", percentage=0, cancellable=True)
     )
+    cancel = ls.cancel_events[token] = asyncio.Event()
 
     def progress(step: str, percent: int, message: str) -> None:
         ls.work_done_progress.report(token, types.WorkDoneProgressReport(message=message, percentage=percent))
@@ -274,10 +340,11 @@ async def _generate(ls: SpecloomServer, uri: str, operation: str | None) -> dict
     ls.generating.add(uri)
     store = open_store(config, root=root)
     try:
-        outcome = await CodeGenerationService(store).generate(opts, progress)
+        outcome = await CodeGenerationService(store).generate(opts, progress, cancel)
     finally:
         store.close()
         ls.generating.discard(uri)
+        ls.cancel_events.pop(token, None)
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
     analysis = ls.analyses.get(uri)
     if analysis is not None:
