@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from specloom.lsp.convert import from_lsp_position, to_code_action, to_diagnosti
 from specloom.lsp.documents import Analysis, analyze
 from specloom.lsp.hover import planned_files_markdown
 
-DEBOUNCE_SECONDS = 0.15
+DEBOUNCE_SECONDS = 0.15  # for documents whose last analysis was slow
+QUICK_ANALYSIS_SECONDS = 0.03  # faster than this, analyse on every change without waiting
 log = logging.getLogger(__name__)
 
 
@@ -50,6 +52,10 @@ class SpecloomServer(LanguageServer):
         self.pending: dict[str, asyncio.Task] = {}
         self.generating: set[str] = set()
         self.cancel_events: dict[str, asyncio.Event] = {}
+        self.analysis_seconds: dict[str, float] = {}
+
+    def debounce_for(self, uri: str) -> float:
+        return DEBOUNCE_SECONDS if self.analysis_seconds.get(uri, 0) > QUICK_ANALYSIS_SECONDS else 0
 
     # --- analysis -----------------------------------------------------------------
     def schedule(self, uri: str, delay: float) -> None:
@@ -63,7 +69,9 @@ class SpecloomServer(LanguageServer):
             await asyncio.sleep(delay)
             document = self.workspace.get_text_document(uri)
             version, text, path = document.version, document.source, document.path or uri
+            started = time.perf_counter()
             analysis = await asyncio.to_thread(analyze, path, text, version, self.root())
+            self.analysis_seconds[uri] = time.perf_counter() - started
         except asyncio.CancelledError:
             return
         except Exception:  # noqa: BLE001 - one bad document must not take the server down
@@ -172,7 +180,7 @@ def create_server() -> SpecloomServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls: SpecloomServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, DEBOUNCE_SECONDS)
+        ls.schedule(params.text_document.uri, ls.debounce_for(params.text_document.uri))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SpecloomServer, params: types.DidCloseTextDocumentParams) -> None:

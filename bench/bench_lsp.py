@@ -1,0 +1,100 @@
+"""Benchmark the language server through a real LSP client over stdio.
+
+Run: .venv/bin/python bench/bench_lsp.py  (or `make bench`). Prints cold start to the initialize
+result, didChange -> publishDiagnostics on bookstore and on Plaid after a one-line edit, and hover
+latency percentiles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import BaseLanguageClient
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOKSTORE = ROOT / "examples/openapi/bookstore.yaml"
+PLAID = ROOT / "examples/openapi/public/plaid-2020-09-14.yml"
+
+
+class Client(BaseLanguageClient):
+    def __init__(self):
+        super().__init__("bench", "1")
+        self.published: asyncio.Queue = asyncio.Queue()
+
+        @self.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def _diagnostics(params: types.PublishDiagnosticsParams) -> None:
+            self.published.put_nowait((time.perf_counter(), params))
+
+
+async def wait_version(client: Client, uri: str, version: int) -> float:
+    while True:
+        when, params = await client.published.get()
+        if params.uri == uri and params.version == version:
+            return when
+
+
+async def edit_latency(client: Client, path: Path, runs: int) -> list[float]:
+    uri = path.as_uri()
+    text = path.read_text()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text))
+    )
+    await wait_version(client, uri, 1)
+    samples = []
+    for version in range(2, runs + 2):
+        start = time.perf_counter()
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(types.Position(2, 0), types.Position(2, 0)), text="  # edited\n"
+                    )
+                ],
+            )
+        )
+        samples.append(await wait_version(client, uri, version) - start)
+    return samples
+
+
+async def main() -> None:
+    client = Client()
+    start = time.perf_counter()
+    await client.start_io(sys.executable, "-m", "specloom", "serve")
+    await client.initialize_async(
+        types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=(ROOT / "examples").as_uri())
+    )
+    cold = time.perf_counter() - start
+    client.initialized(types.InitializedParams())
+    print(f"cold start to initialize result: {cold * 1000:.0f} ms (target 600 ms)")
+    book = await edit_latency(client, BOOKSTORE, 20)
+    print(
+        f"didChange -> publishDiagnostics, bookstore: median {statistics.median(book) * 1000:.1f} ms, "
+        f"max {max(book) * 1000:.1f} ms (target 50 ms)"
+    )
+    plaid = await edit_latency(client, PLAID, 3)
+    print(
+        f"didChange -> publishDiagnostics, Plaid one-line edit: median {statistics.median(plaid) * 1000:.0f} ms "
+        f"(target 300 ms)"
+    )
+    hovers = []
+    for _ in range(100):
+        t = time.perf_counter()
+        await client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(BOOKSTORE.as_uri()), types.Position(14, 5))
+        )
+        hovers.append(time.perf_counter() - t)
+    hovers.sort()
+    print(f"hover on bookstore: p50 {hovers[49] * 1000:.1f} ms, p95 {hovers[94] * 1000:.1f} ms (target 20 ms)")
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
