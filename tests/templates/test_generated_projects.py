@@ -8,7 +8,7 @@ import pytest
 
 from specloom.core.specs import parse_path
 from specloom.templates.generate import render_spec
-from specloom.templates.packs import discover, select
+from specloom.templates.packs import PackError, discover, select
 from tests.helpers import EXAMPLES
 
 SPECS = [
@@ -19,10 +19,10 @@ SPECS = [
 ]
 
 
-def generate(spec_path: Path, target: Path) -> list[str]:
+def generate(spec_path: Path, target: Path, operations: list[str] | None = None) -> list[str]:
     packs, _ = discover()
     spec, _ = parse_path(spec_path)
-    result = render_spec(select(packs, "python-fastapi"), spec, None, {})
+    result = render_spec(select(packs, "python-fastapi"), spec, operations, {})
     for f in result.files:
         (target / f.path).parent.mkdir(parents=True, exist_ok=True)
         (target / f.path).write_text(f.content)
@@ -40,9 +40,18 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("spec", SPECS)
-def test_generated_project_passes_its_own_tests_with_full_coverage(spec: str, tmp_path: Path):
-    assert generate(EXAMPLES / spec, tmp_path) == []
+@pytest.mark.parametrize(
+    ("spec", "operations"),
+    [(s, None) for s in SPECS]
+    + [
+        ("openapi/bookstore.yaml", ["listBooks"]),
+        ("openapi/bookstore.yaml", ["replaceBook", "getAuthor"]),
+        ("openapi/library.yaml", ["deleteShelfBook", "getShelf"]),
+        ("openapi/library.yaml", ["updateShelf"]),
+    ],
+)
+def test_generated_project_passes_its_own_tests_with_full_coverage(spec: str, operations, tmp_path: Path):
+    assert generate(EXAMPLES / spec, tmp_path, operations) == []
     tests = run(["coverage", "run", "-m", "pytest", "-q", "-p", "no:cacheprovider"], tmp_path)
     assert tests.returncode == 0, tests.stdout[-3000:]
     report = run(["coverage", "report", "--fail-under=95"], tmp_path)
@@ -73,3 +82,8 @@ def test_generated_code_has_no_stubs(tmp_path: Path):
         text = path.read_text()
         assert "NotImplementedError" not in text and "TODO" not in text, path
         assert not [line for line in text.splitlines() if line.strip() == "pass"], path
+
+
+def test_a_nested_collection_without_its_parent_is_refused_with_what_to_add(tmp_path: Path):
+    with pytest.raises(PackError, match="add an operation of /shelves"):
+        generate(EXAMPLES / "openapi/library.yaml", tmp_path, ["deleteShelfBook"])

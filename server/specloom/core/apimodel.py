@@ -305,6 +305,15 @@ def build_api_model(spec, operation_ids: list[str] | None = None) -> ApiModel:
                 summary=op.summary,
             )
         )
+    if operation_ids and any(not r.item_model for r in resources.values()):
+        # A selection may leave out every operation that names the item schema: the full spec knows it.
+        known = {r.collection_path: r for r in build_api_model(spec, None).resources}
+        for res in resources.values():
+            whole = known.get(res.collection_path)
+            if not res.item_model and whole is not None:
+                res.item_model = whole.item_model
+                res.id_param = res.id_param or whole.id_param
+                res.id_schema = res.id_schema or whole.id_schema
     for name in {n for r in resources.values() for o in r.ops for n in (o.request_model, o.response_model) if n}:
         builder.model(name)
     for res in resources.values():

@@ -45,6 +45,13 @@ def python_fastapi(
 
     values = validate_variables(pack, variables)
     api = build_api_model(spec, operation_ids)
+    selected = {r.collection_path for r in api.resources}
+    orphans = [r for r in api.resources if r.parent and r.parent not in selected]
+    if orphans:
+        # The routes must check that the parent exists, which needs the parent's storage and schema.
+        parents = ", ".join(sorted({r.parent for r in orphans}))
+        raise PackError(f"nested collection(s) {', '.join(r.collection_path for r in orphans)} need their parent "
+                        f"collection in the selection too: add an operation of {parents}")
     view = FastAPIView(api, spec.deref)
     package = str(values.get("package") or api.package)
     scheme = api.security[0] if api.security else None

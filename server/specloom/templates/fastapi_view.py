@@ -55,8 +55,6 @@ class ResourceView:
     id_kind: str = "uuid"  # uuid | int | str
     create_fields: list[str] = field(default_factory=list)  # read-only fields the server fills on create
     sample_create: dict | None = None
-    sample_other: dict | None = None
-    invalid_create: dict | None = None
     missing_id: str = ""
     parent_repo: str | None = None
     parent_py: str | None = None
@@ -136,15 +134,16 @@ class FastAPIView:
         create = res.op("create")
         request = self.api.models.get(create.request_model) if create and create.request_model else None
         request_fields = {f.name for f in request.fields} if request else set()
+        # Sample bodies come from the create schema, else from whichever write operation was selected.
+        writer = next((o for o in (create, res.op("replace"), res.op("update")) if o and o.request_model), None)
+        body_model = self.api.models.get(writer.request_model) if writer else None
         view.create_fields = [
             f.name
             for f in item.fields
             if f.name not in request_fields and f.name != res.id_field and f.name != res.parent_field and f.required
         ]
-        if request:
-            view.sample_create = self.samples.model(request, include_read_only=False)
-            view.sample_other = self.samples.model(request, include_read_only=False)
-            view.invalid_create = {}
+        if body_model:
+            view.sample_create = self.samples.model(body_model, include_read_only=False)
         view.missing_id = {"uuid": "00000000-0000-4000-8000-000000000000", "int": "987654321", "str": "no-such-id"}[
             view.id_kind
         ]
@@ -158,7 +157,7 @@ class FastAPIView:
             k: v for k, v in self.samples.model(item).items() if k not in (res.id_field, res.parent_field)
         }
         if view.sample_create is not None:
-            view.update_body = _changed(view.sample_create, request, self.deref)
+            view.update_body = _changed(view.sample_create, body_model, self.deref)
         if res.parent:
             parent = next((r for r in self.api.resources if r.collection_path == res.parent), None)
             if parent:

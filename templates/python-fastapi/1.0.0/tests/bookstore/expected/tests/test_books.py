@@ -25,7 +25,7 @@ UPDATE_BODY = {
 }
 SAMPLE_ITEM = {
     "title": "sample-text",
-    "authorId": "9531985d-5d9d-49f8-9818-e811892f902b",
+    "authorId": "d23f0824-128b-4f33-8c5c-7fd0a6a3a450",
     "genre": "fiction",
     "isbn": "7777777777777",
     "publishedOn": "2026-01-15",

@@ -22,7 +22,9 @@ def test_framework_errors_use_the_error_shape() -> None:
         unknown = client.get("/no/such/route")
         assert unknown.status_code == 404
         assert set(["code", "detail"]) <= set(unknown.json())
-        malformed = client.post("/shelves", content=b"{not json", headers={"Content-Type": "application/json"})
+        malformed = client.request(
+            "POST", "/shelves", content=b"{not json", headers={"Content-Type": "application/json"}
+        )
         assert malformed.status_code in (400, 401, 422)
 
 
