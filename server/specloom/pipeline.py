@@ -327,9 +327,6 @@ class _Run:
         outcome.packs = {pack.name: pack.version}
         outcome.gaps = result.gaps
         planned = {f.path: [s.to_json() for s in f.sources] for f in self.plan.files}
-        by_resource = {}
-        for op in self.spec.operations:
-            by_resource.setdefault(op.path.split("/{")[0] if "{" in op.path else op.path, []).append(op.pointer)
         for f in result.files:
             self.files[f.path] = f.content
             self.producers[f.path] = f"template:{pack.ref}"

@@ -50,8 +50,10 @@ def python_fastapi(
     if orphans:
         # The routes must check that the parent exists, which needs the parent's storage and schema.
         parents = ", ".join(sorted({r.parent for r in orphans}))
-        raise PackError(f"nested collection(s) {', '.join(r.collection_path for r in orphans)} need their parent "
-                        f"collection in the selection too: add an operation of {parents}")
+        raise PackError(
+            f"nested collection(s) {', '.join(r.collection_path for r in orphans)} need their parent "
+            f"collection in the selection too: add an operation of {parents}"
+        )
     view = FastAPIView(api, spec.deref)
     package = str(values.get("package") or api.package)
     scheme = api.security[0] if api.security else None
@@ -117,8 +119,11 @@ def _date_types(api: ApiModel, deref) -> list[str]:
     formats = {deref(f.schema).get("format") for m in api.models.values() for f in m.fields}
     types = {t for m in api.models.values() for f in m.fields for t in _types(deref(f.schema))}
     found = [name for fmt, name in (("date", "IsoDate"), ("date-time", "IsoDateTime")) if fmt in formats]
-    found += [name for kind, name in (("integer", "JsonInt"), ("number", "JsonNumber"), ("boolean", "JsonBool"))
-              if kind in types]
+    found += [
+        name
+        for kind, name in (("integer", "JsonInt"), ("number", "JsonNumber"), ("boolean", "JsonBool"))
+        if kind in types
+    ]
     return found
 
 

@@ -31,7 +31,6 @@ class RouteView:
     body_model: str | None
     response_model: str | None
     no_content: bool
-    not_found_status: int | None  # status for a missing item / parent; None if the spec gives no way to say it
 
 
 @dataclass(slots=True)
@@ -90,7 +89,7 @@ class ResourceView:
     def list_url_with_parent(self, parent_expr: str) -> str:
         return self._url(None, parent_expr)
 
-    def item_url(self, route: RouteView) -> str:
+    def item_url(self) -> str:
         return self._url("key_of(stored)")
 
     def item_url_of(self, var: str) -> str:
@@ -199,10 +198,7 @@ class FastAPIView:
         response = op.response_model if op.kind != "delete" else None
         if op.kind == "list" and res.list_shape == "array":
             response = f"list[{res.item_model}]"
-        no_content = op.kind == "delete" or (
-            op.response_model is None and op.kind in ("create", "replace", "update") and not _has_content(op)
-        )
-        not_found = 404 if 404 in op.error_statuses else (404 if self._has_default_error(op) else None)
+        no_content = op.kind == "delete" or (op.response_model is None and op.kind in ("create", "replace", "update"))
         return RouteView(
             op,
             identifier(snake(op.operation_id)),
@@ -211,11 +207,7 @@ class FastAPIView:
             op.request_model,
             response,
             no_content,
-            not_found or 404,
         )
-
-    def _has_default_error(self, op: Op) -> bool:
-        return bool(self.api.error_model)
 
     def _query(self, view: ResourceView, p) -> ParamView:
         schema = with_format_bounds(self.deref(p.schema) if _ref_name(p.schema) else p.schema)
@@ -249,10 +241,6 @@ class FastAPIView:
                 if singular in item_fields:
                     filter_field, membership = singular, True
         return ParamView(py, p.name, decl, identifier(filter_field) if filter_field else None, membership)
-
-
-def _has_content(op: Op) -> bool:
-    return op.response_model is not None
 
 
 def _field_schema(model, name: str) -> dict:

@@ -96,11 +96,11 @@ class PythonTypes:
         annotation = re.sub(r"\bdatetime\b", "IsoDateTime", re.sub(r"\bdate\b", "IsoDate", annotation))
         # JSON true is not 1 and "5" is not 5, but 5.0 is an integer: neither pydantic's lax nor strict mode says so.
         annotation = re.sub(r"\b(int|float|bool)\b", lambda m: _JSON_SCALARS[m.group(1)], annotation)
-        args = _constraints(schema, self)
+        args = _constraints(schema)
         if py_name != f.name:
             args.insert(0, f"alias={f.name!r}")
         if not partial and "default" in schema and _literal_ok(schema["default"]):
-            args.insert(0, f"default={_py_literal(self._coerce_default(schema))}")
+            args.insert(0, f"default={schema['default']!r}")
         elif optional:
             args.insert(0, "default=None")
         if not args:
@@ -109,21 +109,9 @@ class PythonTypes:
             return f"{py_name}: {annotation} = None"
         return f"{py_name}: {annotation} = Field({', '.join(args)})"
 
-    def _coerce_default(self, schema: dict):
-        default = schema["default"]
-        name = _ref_name(schema)
-        return default if not name else default
-
-    def uses(self, text: str, word: str) -> bool:
-        return re.search(rf"\b{word}\b", text) is not None
-
 
 def _literal_ok(value: object) -> bool:
     return isinstance(value, (str, int, float, bool)) or value is None
-
-
-def _py_literal(value: object) -> str:
-    return repr(value)
 
 
 _FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
@@ -142,7 +130,7 @@ def with_format_bounds(schema: dict) -> dict:
     return out
 
 
-def _constraints(schema: dict, types: PythonTypes) -> list[str]:
+def _constraints(schema: dict) -> list[str]:
     schema = with_format_bounds(schema)
     mapping = (
         ("minLength", "min_length"),

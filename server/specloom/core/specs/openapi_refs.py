@@ -87,9 +87,7 @@ class RefResolver:
             return Unresolved(
                 "missing",
                 f"`{ref}` points at nothing: `{parts[matched]}` does not exist in "
-                f"`{join_pointer(parts[:matched]) or '/'}`"
-                + (f" of {doc.path}" if file_part else "")
-                + ".",
+                f"`{join_pointer(parts[:matched]) or '/'}`" + (f" of {doc.path}" if file_part else "") + ".",
                 doc=doc,
                 parent_pointer=join_pointer(parts[:matched]),
                 missing_key=parts[matched],
