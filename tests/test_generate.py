@@ -104,7 +104,8 @@ def test_a_user_edit_survives_regeneration_and_a_conflict_is_reported(workspace:
 def test_dry_run_shows_the_diff_and_writes_nothing(workspace: Path):
     result = specloom("generate", "bookstore.yaml", "--out", "service", "--dry-run", cwd=workspace)
     assert result.returncode == 0
-    assert "+++ b/bookstore/app.py" in result.stdout or "bookstore/app.py" in result.stdout
+    assert "    bookstore/routes/books.py  (source, template:python-fastapi@1.0.0)" in result.stdout
+    assert "+def create_app(" in result.stdout  # the diff of what delivery would write
     assert not (workspace / "service").exists()
 
 

@@ -283,8 +283,11 @@ def _generate_text(outcome, dry_run: bool) -> str:
             lines.append(f"    line {conflict['start_line'] + 1}:")
             lines.extend(f"      yours: {line}" for line in conflict["ours"])
             lines.extend(f"      new:   {line}" for line in conflict["theirs"])
-    if dry_run and outcome.diff:
-        lines.append(outcome.diff)
+    if dry_run:
+        lines.append("  plan:")
+        lines.extend(f"    {f['path']}  ({f['purpose']}, {f['producer']})" for f in outcome.plan)
+        if outcome.diff:
+            lines.append(outcome.diff)
     timings = ", ".join(f"{k} {v:.0f} ms" for k, v in outcome.step_ms.items())
     lines.append(f"  {outcome.files} file(s), {outcome.lines} line(s); {timings}")
     if outcome.audit_id:
