@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -111,6 +112,7 @@ def _load_config(start: Path):
         raise _UsageError(str(exc)) from exc
 
 
+@functools.cache  # `check` asks once per file; folders repeat
 def _workspace_root(start: Path) -> Path:
     """The nearest folder upwards holding specloom.toml, pyproject.toml or .git; else `start`."""
     current = start.resolve()

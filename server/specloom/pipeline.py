@@ -9,6 +9,7 @@ whatever happened before it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import shutil
 import subprocess
@@ -194,20 +195,16 @@ class _Run:
         self.sources_by_file: dict[str, list[dict]] = {}
         self.error: dict | None = None
 
+    @contextlib.contextmanager
     def _timed(self, step: str):
-        run = self
-
-        class _Timer:
-            def __enter__(self):
-                if run.cancel is not None and run.cancel.is_set():
-                    raise Cancelled("Cancelled before " + step)
-                run.report(step, int(100 * STEPS.index(step) / len(STEPS)), f"{step}…")
-                self.start = time.perf_counter()
-
-            def __exit__(self, *exc):
-                run.outcome.step_ms[step] = round((time.perf_counter() - self.start) * 1000, 1)
-
-        return _Timer()
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("Cancelled before " + step)
+        self.report(step, int(100 * STEPS.index(step) / len(STEPS)), f"{step}…")
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.outcome.step_ms[step] = round((time.perf_counter() - start) * 1000, 1)
 
     async def steps(self) -> None:
         opts, outcome = self.opts, self.outcome

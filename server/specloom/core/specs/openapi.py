@@ -18,7 +18,7 @@ from specloom.core.locate import Located, join_pointer, split_pointer
 from specloom.core.rules import rule
 from specloom.core.source import DEFAULT_MAX_BYTES, SourceText
 from specloom.core.specs.base import Element, SpecDocument
-from specloom.core.specs.openapi_refs import RefResolver, Target, Unresolved
+from specloom.core.specs.openapi_refs import RefResolver, Target, Unresolved, lookup
 from specloom.core.specs.yamldoc import Document
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -568,8 +568,6 @@ def _check_refs(spec: OpenAPISpec, checker: _Checker) -> None:
 
 
 def _lookup_parent(target: Unresolved):
-    from specloom.core.specs.openapi_refs import lookup
-
     return lookup(target.doc.data, split_pointer(target.parent_pointer))
 
 
