@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     test = templates_sub.add_parser("test", help="render each pack's golden cases and compare")
     test.add_argument("--update", action="store_true", help="rewrite expected output (review the diff!)")
 
+    providers = sub.add_parser("providers", help="list the configured AI providers with their health")
+    providers.add_argument("--json", action="store_true")
+
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
 
@@ -66,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     audit_show.add_argument("--json", action="store_true")
     audit_verify = audit_sub.add_parser("verify")
     audit_verify.add_argument("--json", action="store_true")
+    audit_migrate = audit_sub.add_parser("migrate", help="copy the SQLite audit log into FoundationDB, same chain")
+    audit_migrate.add_argument("--to", choices=("foundationdb",), required=True)
     return parser
 
 
@@ -80,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         "validate": _validate,
         "templates": _templates,
         "audit": _audit,
+        "providers": _providers,
         "serve": _serve,
     }
     try:
@@ -212,33 +218,26 @@ def _generate(args) -> int:
     import asyncio
 
     from specloom.audit import open_store
-    from specloom.pipeline import CodeGenerationService, GenerateOptions, resolve_identity
+    from specloom.pipeline import CodeGenerationService, GenerateOptions
+    from specloom.providers import build_orchestrator
 
     spec_path = Path(args.spec)
     root = _workspace_root(spec_path.parent if spec_path.exists() else Path.cwd())
     config = _load_config(root)
-    gen = config.generation
-    identity = resolve_identity(config.identity.user, config.identity.tenant, root)
-    language = args.language or gen.language
-    opts = GenerateOptions(
-        spec_path=spec_path,
-        target=Path(args.out),
-        identity=identity,
-        operations=[o.strip() for o in args.operations.split(",") if o.strip()] if args.operations else gen.operations,
-        language=language,
-        framework=args.framework or (gen.framework if language == "python" else None),
+    opts = GenerateOptions.from_config(
+        config,
+        spec_path,
+        Path(args.out),
+        root,
+        language=args.language,
+        framework=args.framework,
+        operations=[o.strip() for o in args.operations.split(",") if o.strip()] if args.operations else None,
         dry_run=args.dry_run,
-        coverage_threshold=args.coverage_threshold if args.coverage_threshold is not None else gen.coverage_threshold,
-        pack_ranges=dict(gen.templates),
-        overlays=[root / o for o in gen.template_overlays],
-        variables=dict(gen.variables),
-        test_python=gen.test_python,
-        gate_timeouts=dict(gen.gate_timeouts),
-        workspace_root=root,
+        coverage_threshold=args.coverage_threshold,
     )
     store = open_store(config, root=root)
     try:
-        service = CodeGenerationService(store)
+        service = CodeGenerationService(store, orchestrator=build_orchestrator(config))
         progress = None if args.json else _progress_printer()
         outcome = asyncio.run(service.generate(opts, progress))
     finally:
@@ -375,6 +374,11 @@ def _audit(args) -> int:
     from specloom.audit.cli import audit_list, audit_show, audit_verify
 
     root = _workspace_root(Path.cwd())
+    if args.audit_command == "migrate":
+        from specloom.audit.foundationdb import migrate_sqlite
+
+        _print(migrate_sqlite(_load_config(root), root))
+        return EXIT_OK
     store = open_store(_load_config(root), root=root)
     try:
         if args.audit_command == "list":
@@ -392,6 +396,46 @@ def _audit(args) -> int:
 
 def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _providers(args) -> int:
+    import asyncio
+
+    from specloom.providers import build_providers
+
+    config = _load_config(Path.cwd())
+    providers = build_providers(config)
+    chain = config.generation.fallback_chain
+
+    async def probe() -> list[str]:
+        return list(await asyncio.gather(*(p.health() for p in providers.values())))
+
+    rows = []
+    for (name, provider), health in zip(providers.items(), asyncio.run(probe()), strict=True):
+        settings = config.providers.get(name)
+        rows.append(
+            {
+                "name": name,
+                "kind": getattr(provider, "kind", "template"),
+                "model": provider.model,
+                "base_url": settings.base_url if settings else None,
+                "api_key_env": settings.api_key_env if settings else None,
+                "in_chain": chain.index(name) + 1 if name in chain else None,
+                "health": health,
+            }
+        )
+    if args.json:
+        _print(json.dumps({"fallback_chain": chain, "providers": rows}, indent=2))
+    else:
+        lines = [f"fallback chain: {' -> '.join(chain)}"]
+        for row in rows:
+            place = f"#{row['in_chain']}" if row["in_chain"] else "unused"
+            lines.append(f"  {row['name']:<12} {row['kind']:<9} {row['model']:<20} {place:<7} {row['health']}")
+        if not config.providers:
+            lines.append("  no AI provider configured: add [providers.<name>] tables to specloom.toml")
+        _print("\n".join(lines))
+    unhealthy = [row for row in rows if row["health"] != "ok" and row["in_chain"]]
+    return 1 if unhealthy else EXIT_OK
 
 
 def _serve(args) -> int:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from specloom.core.errors import ConfigError
 from specloom.core.model import Language
@@ -54,6 +54,34 @@ class GenerationConfig(_Section):
         None, description="the interpreter that runs generated tests (it needs the pack's dependencies)"
     )
     gate_timeouts: dict[str, float] = Field(default_factory=dict, description="seconds per gate, e.g. {tests = 300}")
+    fallback_chain: list[str] = Field(
+        default_factory=lambda: ["template"],
+        description="provider names in the order tried, e.g. ['primary', 'backup', 'template']",
+    )
+    repair_attempts: int = Field(2, ge=0, le=10, description="a number of repair rounds from 0 to 10")
+    deadline_seconds: float = Field(600.0, gt=0, description="seconds for all provider calls of one generation")
+    max_retries: int = Field(2, ge=0, le=10, description="retries per provider for 429, 5xx and timeouts, 0 to 10")
+    retry_base_delay: float = Field(0.5, ge=0, description="seconds of the first backoff, doubled per retry")
+    max_cost_usd: float | None = Field(None, ge=0, description="a cost in US dollars a provider call may not exceed")
+
+
+class ProviderConfig(_Section):
+    kind: Literal["anthropic", "openai", "gemini", "ollama", "template"] = Field(
+        description="one of anthropic, openai, gemini, ollama, template"
+    )
+    model: str = Field("", description="the model name, e.g. 'gpt-4.1'")
+    base_url: str | None = Field(None, description="the API's base URL, e.g. 'http://127.0.0.1:8001/v1'")
+    api_key_env: str | None = Field(
+        None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="the NAME of the variable holding the key"
+    )
+    timeout: float = Field(120.0, gt=0, description="seconds to wait for the provider between bytes")
+    max_tokens: int = Field(8192, gt=0, description="the most output tokens per call")
+    context_window: int = Field(128_000, gt=0, description="the model's context window in tokens")
+    languages: list[str] | None = Field(None, description="languages this provider may write; empty means any")
+    input_cost_per_million: float = Field(0.0, ge=0, description="US dollars per million input tokens")
+    output_cost_per_million: float = Field(0.0, ge=0, description="US dollars per million output tokens")
+    breaker_threshold: int = Field(3, gt=0, description="failures in a row that open its circuit breaker")
+    breaker_reset_seconds: float = Field(30.0, gt=0, description="seconds before an open breaker lets a trial call")
 
 
 class WorkspaceConfig(_Section):
@@ -68,6 +96,12 @@ class WorkspaceConfig(_Section):
 class AuditConfig(_Section):
     backend: Literal["sqlite", "foundationdb"] = Field("sqlite", description="'sqlite' or 'foundationdb'")
     path: str = Field(".specloom/audit.db", min_length=1, description="a file path for the audit database")
+    cluster_file: str | None = Field(
+        None,
+        min_length=1,
+        description="the path of a FoundationDB cluster file, e.g. '/etc/foundationdb/fdb.cluster' "
+        "(unset: FDB_CLUSTER_FILE or the client's default)",
+    )
 
 
 class IdentityConfig(_Section):
@@ -80,6 +114,19 @@ class Config(_Section):
     workspace: WorkspaceConfig = Field(default_factory=WorkspaceConfig, description="a table")
     audit: AuditConfig = Field(default_factory=AuditConfig, description="a table")
     identity: IdentityConfig = Field(default_factory=IdentityConfig, description="a table")
+    providers: dict[str, ProviderConfig] = Field(
+        default_factory=dict, description="tables [providers.<name>] with kind, model, base_url, api_key_env"
+    )
+
+    @model_validator(mode="after")
+    def _chain_names_providers(self) -> Config:
+        unknown = [n for n in self.generation.fallback_chain if n != "template" and n not in self.providers]
+        if unknown:
+            raise ValueError(
+                f"names {', '.join(map(repr, unknown))}, which no [providers.<name>] "
+                f"table defines (defined: {', '.join(self.providers) or 'none'}; 'template' is built in)"
+            )
+        return self
 
 
 def load_config(root: Path, env: Mapping[str, str] = os.environ) -> Config:
@@ -190,6 +237,11 @@ def _config_error(
     from_env = next((name for key, name in env_origins.items() if key[: len(setting)] == setting), None)
     source, key = (from_env, ".".join(loc)) if from_env else (origin, ".".join(prefix + loc))
     more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
+    if not loc:  # a check across sections
+        reason = first["msg"].removeprefix("Value error, ")
+        return ConfigError(
+            source, "generation.fallback_chain", reason + more, "Define each named provider, or remove it."
+        )
     if first["type"] == "extra_forbidden":
         return ConfigError(source, key, f"unknown setting{more}", _did_you_mean(setting))
     shown = repr(first["input"])

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +69,39 @@ class GenerateOptions:
     test_python: str | None = None
     gate_timeouts: dict[str, float] = field(default_factory=dict)
     workspace_root: Path | None = None
+    repair_attempts: int = 2
+    deadline_seconds: float = 600.0
+    max_cost_usd: float | None = None
+    # Replaces the atomic write to disk (the language server hands files to the editor); same signature, async.
+    deliver: Callable[..., Awaitable[object]] | None = None
+
+    @classmethod
+    def from_config(cls, config, spec_path: Path, target: Path, root: Path, **overrides) -> GenerateOptions:
+        """Options as the workspace's settings give them; `overrides` (CLI flags, a code action) win."""
+        gen = config.generation
+        language = overrides.pop("language", None) or gen.language
+        opts = cls(
+            spec_path=spec_path,
+            target=target,
+            identity=resolve_identity(config.identity.user, config.identity.tenant, root),
+            operations=gen.operations,
+            language=language,
+            framework=gen.framework if language == "python" else None,
+            coverage_threshold=gen.coverage_threshold,
+            pack_ranges=dict(gen.templates),
+            overlays=[root / o for o in gen.template_overlays],
+            variables=dict(gen.variables),
+            test_python=gen.test_python,
+            gate_timeouts=dict(gen.gate_timeouts),
+            workspace_root=root,
+            repair_attempts=gen.repair_attempts,
+            deadline_seconds=gen.deadline_seconds,
+            max_cost_usd=gen.max_cost_usd,
+        )
+        for name, value in overrides.items():
+            if value is not None:
+                setattr(opts, name, value)
+        return opts
 
 
 @dataclass(slots=True)
@@ -115,6 +148,9 @@ class GenerationOutcome:
     lines: int = 0
     audit_id: str | None = None
     packs: dict[str, str] = field(default_factory=dict)
+    attempts: list[dict] = field(default_factory=list)  # every provider call, as audited
+    repair_rounds: int = 0
+    gate_history: list[dict] = field(default_factory=list)  # gates of each round a repair replaced
 
     def to_json(self) -> dict:
         return {
@@ -130,13 +166,16 @@ class GenerationOutcome:
             "gates": self.gates,
             "gate_issues": [i.to_json() for i in self.gate_issues],
             "delivery": self.delivery,
+            "attempts": self.attempts,
+            "repair_rounds": self.repair_rounds,
+            "gate_history": self.gate_history,
             "metrics": {
                 "step_ms": self.step_ms,
                 "files": self.files,
                 "lines": self.lines,
-                "tokens_in": 0,
-                "tokens_out": 0,
-                "cost_usd": 0.0,
+                "tokens_in": sum(a.get("tokens_in") or 0 for a in self.attempts),
+                "tokens_out": sum(a.get("tokens_out") or 0 for a in self.attempts),
+                "cost_usd": round(sum(a.get("cost_usd") or 0.0 for a in self.attempts), 6),
             },
         }
 
@@ -145,8 +184,10 @@ Progress = Callable[[str, int, str], None]  # step, percent, message
 
 
 class CodeGenerationService:
-    def __init__(self, audit_store, run_gates=None):
+    def __init__(self, audit_store, run_gates=None, orchestrator=None):
         self.audit = audit_store
+        # Routes work templates cannot do to AI providers; None means templates only.
+        self.orchestrator = orchestrator
         if run_gates is None:
             from specloom.gates import run_gates as run_gates_async
 
@@ -194,6 +235,8 @@ class _Run:
         self.producers: dict[str, str] = {}
         self.sources_by_file: dict[str, list[dict]] = {}
         self.error: dict | None = None
+        self.ai = None  # (provider name, prompt) when the files came from a model: repairs go back to it
+        self.deadline = time.monotonic() + opts.deadline_seconds
 
     @contextlib.contextmanager
     def _timed(self, step: str):
@@ -232,13 +275,18 @@ class _Run:
                 return
             outcome.plan = [f.to_json() for f in self.plan.files]
         with self._timed("execute"):
-            if not self._execute():
+            if not await self._execute():
                 return
         with self._timed("validate"):
             passed = await self._validate()
+            while not passed and self.ai is not None and outcome.repair_rounds < opts.repair_attempts:
+                outcome.repair_rounds += 1
+                if not await self._repair(outcome.repair_rounds):
+                    return
+                passed = await self._validate()
         with self._timed("finalize"):
             if passed:
-                self._finalize()
+                await self._finalize()
 
     def _parse(self) -> bool:
         from specloom.core.specs import parse_path
@@ -258,7 +306,7 @@ class _Run:
         self.spec_hash = hashlib.sha256(spec.source.text.encode()).hexdigest()
         return True
 
-    def _execute(self) -> bool:
+    async def _execute(self) -> bool:
         from specloom.templates.generate import render_spec
         from specloom.templates.packs import PackError, discover, select
 
@@ -272,13 +320,7 @@ class _Run:
             None,
         )
         if self.spec.kind != "openapi" or pack_name is None:
-            outcome.exit_code, outcome.outcome = PROVIDERS_FAILED, "providers_failed"
-            outcome.message = (
-                f"No template pack renders {self.spec.kind} for {opts.language}/{opts.framework}, "
-                "and no AI provider is configured: add [providers.<name>] and "
-                "[generation] fallback_chain to specloom.toml."
-            )
-            return False
+            return await self._execute_ai()
         packs, errors = discover(opts.overlays)
         refused = [e for e in errors if e.path is not None and pack_name in Path(e.path).parts]
         if refused:
@@ -332,6 +374,99 @@ class _Run:
         outcome.lines = sum(c.count("\n") for c in self.files.values())
         return True
 
+    async def _execute_ai(self) -> bool:
+        """Files no template pack can write: asked of the AI providers, in fallback-chain order."""
+        from specloom.providers.prompts import generation_prompt
+
+        opts, outcome = self.opts, self.outcome
+        planned = [f.path for f in self.plan.files if f.producer == "ai"]
+        if not planned:
+            outcome.exit_code, outcome.outcome = INVALID_SPEC, "invalid_spec"
+            outcome.message = f"Nothing to generate from {opts.spec_path}: " + (
+                " ".join(self.plan.notes) or "the plan is empty."
+            )
+            return False
+        if not self._ai_chain():
+            outcome.exit_code, outcome.outcome = PROVIDERS_FAILED, "providers_failed"
+            outcome.message = (
+                f"No template pack renders {self.spec.kind} for {opts.language}/{opts.framework}, "
+                "and no AI provider is configured: add [providers.<name>] (kind, model, base_url, api_key_env) "
+                "and list it in [generation] fallback_chain in specloom.toml."
+            )
+            return False
+        prompt = generation_prompt(self.spec, self.plan, opts.language, opts.coverage_threshold)
+        return await self._ask(prompt, "generate", planned, prefer=None)
+
+    def _ai_chain(self) -> list[str]:
+        orchestrator = self.service.orchestrator
+        if orchestrator is None:
+            return []
+        return [n for n in orchestrator.chain if getattr(orchestrator.providers[n], "kind", "") != "template"]
+
+    async def _ask(self, prompt, round_name: str, planned: list[str], prefer: str | None) -> bool:
+        from specloom.providers import AllProvidersFailed, Task
+        from specloom.providers.output import parse_output
+
+        opts, outcome = self.opts, self.outcome
+        task = Task(
+            self.spec.kind,
+            opts.language,
+            {"spec": self.spec, "language": opts.language, "framework": opts.framework, "pack": None},
+            opts.max_cost_usd,
+        )
+        step = "validate" if round_name != "generate" else "execute"
+        percent = int(100 * STEPS.index(step) / len(STEPS))
+
+        def on_progress(provider: str, received: int) -> None:
+            self.report(step, percent, f"{round_name}: {provider} — {received:,} characters received")
+
+        try:
+            name, completion, parsed, attempts = await self.service.orchestrator.complete(
+                task,
+                prompt,
+                round_name=round_name,
+                prefer=prefer,
+                deadline=self.deadline,
+                accept=lambda c: parse_output(c.text, planned),
+                on_attempt=lambda a: outcome.attempts.append(a.to_json()),
+                on_progress=on_progress,
+                cancel=self.cancel,
+            )
+        except asyncio.CancelledError:
+            raise Cancelled(f"Cancelled while waiting for a provider ({round_name})") from None
+        except AllProvidersFailed as exc:
+            outcome.exit_code, outcome.outcome = PROVIDERS_FAILED, "providers_failed"
+            outcome.message = f"{exc.message}\n  hint: {exc.suggestion}"
+            return False
+        self.ai = (name, prompt if round_name == "generate" else self.ai[1])
+        self.files = dict(parsed.files)
+        planned_sources = {f.path: [s.to_json() for s in f.sources] for f in self.plan.files}
+        every_source = [s for sources in planned_sources.values() for s in sources]
+        self.producers = {path: f"ai:{name}/{completion.model}" for path in self.files}
+        self.sources_by_file = {path: planned_sources.get(path) or every_source for path in self.files}
+        if parsed.extra:
+            outcome.gaps = [
+                f"{path}: not in the plan; written by {name} and gated like the rest" for path in parsed.extra
+            ]
+        outcome.files = len(self.files)
+        outcome.lines = sum(c.count("\n") for c in self.files.values())
+        return True
+
+    async def _repair(self, round_number: int) -> bool:
+        """Gate findings back to the provider that wrote the files (then the next), for a corrected answer."""
+        from specloom.providers.prompts import repair_prompt
+
+        problems = [f"{i.gate}: {i.file}:{i.line}:{i.column}: {i.code} {i.message}" for i in self.outcome.gate_issues]
+        provider, first_prompt = self.ai
+        self.report("validate", int(100 * STEPS.index("validate") / len(STEPS)), f"repair {round_number}: {provider}")
+        prompt = repair_prompt(first_prompt, self.files, problems, round_number)
+        planned = [f.path for f in self.plan.files if f.producer == "ai"]
+        self.outcome.gate_history.append(
+            {"round": round_number - 1, "gates": self.outcome.gates, "issues": problems[:50]}
+        )
+        self.outcome.gates, self.outcome.gate_issues = [], []
+        return await self._ask(prompt, f"repair {round_number}", planned, prefer=provider)
+
     def _sources_for(self, resource: str | None) -> list[dict]:
         ops = [op for op in self.spec.operations if resource and op.path.startswith(resource)] or self.spec.operations
         return [
@@ -343,6 +478,8 @@ class _Run:
         from specloom.gates import GateConfig
 
         opts = self.opts
+        if self.staging is not None:  # a repair round stages its files afresh
+            shutil.rmtree(self.staging, ignore_errors=True)
         self.staging = Path(tempfile.mkdtemp(prefix="specloom-staging-"))
         for rel, content in self.files.items():
             path = self.staging / rel
@@ -391,7 +528,7 @@ class _Run:
             return False
         return True
 
-    def _finalize(self) -> None:
+    async def _finalize(self) -> None:
         from specloom.delivery.deliver import deliver, plan_delivery
         from specloom.delivery.manifest import SpecInfo
 
@@ -407,7 +544,11 @@ class _Run:
             return
         if self.cancel is not None and self.cancel.is_set():
             raise Cancelled("Cancelled before delivery")
-        report = deliver(delivery_plan, opts.target, SpecInfo(str(opts.spec_path), self.spec_hash), outcome.packs)
+        spec_info = SpecInfo(str(opts.spec_path), self.spec_hash)
+        if opts.deliver is not None:
+            report = await opts.deliver(delivery_plan, opts.target, spec_info, outcome.packs)
+        else:
+            report = deliver(delivery_plan, opts.target, spec_info, outcome.packs)
         outcome.delivery = report.to_json()
         if report.conflicts:
             outcome.exit_code, outcome.outcome = CONFLICT, "conflict"
@@ -415,6 +556,10 @@ class _Run:
                 f"{len(report.conflicts)} file(s) conflict with your edits; nothing was written. "
                 "Resolve them (both sides are in the report) and generate again."
             )
+            return
+        if not report.delivered:
+            outcome.exit_code, outcome.outcome = CONFLICT, "conflict"
+            outcome.message = f"Nothing was written: {report.reason}."
             return
         outcome.exit_code, outcome.outcome = DELIVERED, "delivered"
         outcome.message = f"Delivered {len(report.written)} file(s) to {opts.target}; every gate passed."
@@ -455,6 +600,7 @@ class _Run:
                 {
                     "provider": "template",
                     "model": ref,
+                    "round": "generate",
                     "tokens_in": 0,
                     "tokens_out": 0,
                     "cost_usd": 0.0,
@@ -463,9 +609,14 @@ class _Run:
                     "error": None,
                 }
                 for ref in (f"{n}@{v}" for n, v in outcome.packs.items())
-            ],
+            ]
+            + outcome.attempts,
             plan=outcome.plan,
-            gate_results=outcome.gates + [{"issue": i.to_json()} for i in outcome.gate_issues[:200]],
+            gate_results=[
+                {"round": h["round"], "gates": h["gates"], "issues": h["issues"]} for h in outcome.gate_history
+            ]
+            + outcome.gates
+            + [{"issue": i.to_json()} for i in outcome.gate_issues[:200]],
             delivered_files=delivered,
             timings_ms=outcome.step_ms,
             error=None if outcome.exit_code == DELIVERED else {"outcome": outcome.outcome, "message": outcome.message},

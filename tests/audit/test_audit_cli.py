@@ -72,7 +72,9 @@ def test_show_escapes_control_characters(store):
 
 def test_show_as_json_and_unknown_id(store):
     stored = store.append(make_record())
-    assert json.loads(audit_show(store, stored.record_id, as_json=True)) == stored.to_json()
+    shown = json.loads(audit_show(store, stored.record_id, as_json=True))
+    assert shown == stored.to_json() | {"attempts": stored.record.provider_attempts}
+    assert shown["attempts"][0]["provider"] == make_record().provider_attempts[0]["provider"]
     with pytest.raises(RecordNotFound, match="nope") as caught:
         audit_show(store, "nope", as_json=False)
     assert "specloom audit list" in caught.value.suggestion

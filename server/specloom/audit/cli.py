@@ -53,7 +53,8 @@ def audit_show(store: AuditStore, record_id: str, as_json: bool) -> str:
     stored = store.get(record_id)
     if stored is None:
         raise RecordNotFound(record_id)
-    return _dumps(stored.to_json()) if as_json else _show(stored)
+    # `attempts`: every provider call (template or AI, each repair round), under the name people look for.
+    return _dumps(stored.to_json() | {"attempts": stored.record.provider_attempts}) if as_json else _show(stored)
 
 
 def audit_verify(store: AuditStore, as_json: bool) -> tuple[str, bool]:

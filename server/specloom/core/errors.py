@@ -78,18 +78,26 @@ class TemplateNotFound(SpecloomError):
 class AllProvidersFailed(SpecloomError):
     code = "E-ALL-PROVIDERS-FAILED"
     default_suggestion = (
-        "Check each provider's API key, quota and network access; retry later or name another provider "
-        "in `ai_provider_preference`."
+        "Check each provider's error: a key variable not set, a wrong base_url, a quota or an outage. "
+        "`specloom providers` shows their health; [generation] fallback_chain sets the order."
     )
 
-    def __init__(self, primary: str, tried: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, primary: str, tried: list[tuple[str, str]], reason: str = "", attempts: list | None = None
+    ) -> None:
         self.primary = primary
         self.tried = list(tried)
+        self.attempts = list(attempts or [])  # the audit form of every call, when the router made them
         failures = "; ".join(f"{provider}: {error}" for provider, error in self.tried) or "no provider was tried"
-        super().__init__(f"Every AI provider failed (primary: {primary}). {failures}.")
+        why = f" — {reason}" if reason else ""
+        super().__init__(f"Every AI provider failed (primary: {primary}){why}. {failures}.")
 
     def details(self) -> dict:
-        return {"primary": self.primary, "tried": [{"provider": p, "error": e} for p, e in self.tried]}
+        return {
+            "primary": self.primary,
+            "tried": [{"provider": p, "error": e} for p, e in self.tried],
+            "attempts": [a.to_json() if hasattr(a, "to_json") else a for a in self.attempts],
+        }
 
 
 class QualityGateFailed(SpecloomError):

@@ -807,6 +807,25 @@ _MAX_SYNTAX_FINDINGS_PER_BLOCK = 10
 _FENCE_OPENER = re.compile(r"^.*?(?:`{3,}|~{3,})[ \t]*")
 
 
+def file_line_path(line: str, language: str) -> str | None:
+    """The path a `File:` comment line names, in `language`'s comment syntax, or None."""
+    for style in _COMMENT_STYLES.get(language, _ALL_STYLES):
+        match = _FILE_LINE_PATTERNS[style].match(line)
+        if match:
+            path = match.group("path")
+            if len(path) >= 2 and path[0] in "`'\"" and path[-1] == path[0]:
+                path = path[1:-1]
+            while path.startswith("./"):
+                path = path[2:]
+            return path
+    return None
+
+
+def is_comment_line(line: str, language: str) -> bool:
+    styles = _COMMENT_STYLES.get(language, _ALL_STYLES)
+    return line.lstrip().startswith(tuple(start for style in styles for start in _COMMENT_STARTS[style]))
+
+
 def _fence_language(info: str) -> str:
     match = re.match(r"\{?\.?([^\s{}]+)", info.strip())
     return match.group(1).lower() if match else ""

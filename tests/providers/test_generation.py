@@ -1,0 +1,183 @@
+"""Generation through AI providers end to end: the real CLI and pipeline, real gates, a wire-level server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from specloom.audit.sqlite import SqliteAuditStore
+from specloom.config import load_config
+from specloom.pipeline import CodeGenerationService, GenerateOptions
+from specloom.providers import build_orchestrator
+from tests.helpers import EXAMPLES
+
+from .answers import FAILS_RUFF, GOOD, SECRET
+from .conftest import KEY, provider_toml
+from .wire_server import Fault, InvalidJson, Reply
+
+ADR = EXAMPLES / "adr/0003-rate-limiter.md"  # the same file as ../shared/specs/adr/0003-rate-limiter.md
+PRIMARY_BACKUP = {"primary": "openai", "backup": "anthropic"}
+
+
+def workspace(tmp_path: Path, toml: str, spec: Path = ADR) -> Path:
+    (tmp_path / "specloom.toml").write_text(toml + '\n[identity]\nuser = "dev@example.com"\n')
+    shutil.copy(spec, tmp_path / spec.name)
+    return tmp_path
+
+
+async def generate(root: Path, spec_name: str, **overrides):
+    config = load_config(root)
+    orchestrator = build_orchestrator(config)
+    opts = GenerateOptions.from_config(config, root / spec_name, root / "out", root, **overrides)
+    store = SqliteAuditStore(root / "audit.db")
+    try:
+        outcome = await CodeGenerationService(store, orchestrator=orchestrator).generate(opts)
+        return outcome, store.get(outcome.audit_id)
+    finally:
+        await orchestrator.aclose()
+        store.close()
+
+
+def test_cli_delivers_the_rate_limiter_from_the_backup_when_the_primary_fails(wire, api_key, tmp_path):
+    root = workspace(tmp_path, provider_toml(wire, PRIMARY_BACKUP, ["primary", "backup", "template"], max_retries=1))
+    wire.script("primary", Fault(500, "overloaded"), Fault(503, "overloaded"))
+    wire.script("backup", Reply(GOOD, tokens_in=1500, tokens_out=900))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPECLOOM_")}
+
+    def specloom(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "specloom", *args], cwd=root, capture_output=True, text=True, env=env, timeout=600
+        )
+
+    done = specloom("generate", ADR.name, "--out", "out", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["outcome"] == "delivered"
+    assert all(g["passed"] for g in report["gates"])
+    for path in ("ratelimit/bucket.py", "ratelimit/registry.py", "tests/test_bucket.py", "tests/test_registry.py"):
+        assert (root / "out" / path).is_file()
+    shown = json.loads(specloom("audit", "show", report["audit_id"], "--json").stdout)
+    assert [(a["provider"], a["outcome"], a["status"]) for a in shown["attempts"]] == [
+        ("primary", "error", 500),
+        ("primary", "error", 503),
+        ("backup", "ok", None),
+    ]
+    ok = shown["attempts"][-1]
+    assert (ok["model"], ok["tokens_in"], ok["tokens_out"]) == ("anthropic-test-model", 1500, 900)
+    assert KEY not in done.stdout + done.stderr + json.dumps(shown)
+    manifest = json.loads((root / "out/.specloom/manifest.json").read_text())
+    assert manifest["files"]["ratelimit/bucket.py"]["producer"] == "ai:backup/anthropic-test-model"
+
+
+async def test_the_repair_loop_turns_a_ruff_failure_into_a_delivered_result(wire, api_key, tmp_path):
+    root = workspace(tmp_path, provider_toml(wire, PRIMARY_BACKUP, ["primary", "backup"]))
+    wire.script("primary", Reply(FAILS_RUFF), Reply(GOOD))
+    outcome, record = await generate(root, ADR.name)
+    assert outcome.outcome == "delivered", outcome.message
+    assert outcome.repair_rounds == 1
+    assert [(a["provider"], a["round"]) for a in outcome.attempts] == [("primary", "generate"), ("primary", "repair 1")]
+    repair_request = json.dumps(wire.calls("primary")[1].body)
+    assert "F401" in repair_request and "import os" in repair_request
+    assert "import os" not in (root / "out/ratelimit/bucket.py").read_text()
+    first_round = record.record.gate_results[0]
+    assert first_round["round"] == 0 and any("F401" in issue for issue in first_round["issues"])
+
+
+async def test_a_hard_coded_secret_goes_back_to_the_model_and_never_reaches_the_tree(wire, api_key, tmp_path):
+    root = workspace(tmp_path, provider_toml(wire, PRIMARY_BACKUP, ["primary", "backup"], repair_attempts=1))
+    wire.script("primary", Reply(SECRET), Reply(SECRET))
+    wire.script("backup", Reply(SECRET))
+    outcome, record = await generate(root, ADR.name)
+    assert outcome.outcome == "gate_failed" and not (root / "out").exists()
+    assert any(i.gate == "security" for i in outcome.gate_issues)
+    # repair 1 goes back to the primary first; its answer is parsed fine, so the backup is not needed
+    assert [(a["provider"], a["round"]) for a in outcome.attempts] == [("primary", "generate"), ("primary", "repair 1")]
+    assert "ghp_" not in json.dumps(record.to_json())
+
+
+async def test_every_provider_failing_is_reported_and_audited(wire, api_key, tmp_path):
+    root = workspace(tmp_path, provider_toml(wire, PRIMARY_BACKUP, ["primary", "backup", "template"], max_retries=0))
+    wire.script("primary", Fault(401, "invalid x-api-key"))
+    wire.script("backup", InvalidJson())
+    outcome, record = await generate(root, ADR.name)
+    assert outcome.exit_code == 4 and outcome.outcome == "providers_failed"
+    assert "primary: primary" in outcome.message
+    assert re.search(r"primary: auth: HTTP 401.*backup: .*template: unsupported", outcome.message)
+    assert [a["provider"] for a in record.record.provider_attempts] == ["primary", "backup", "template"]
+    assert not (root / "out").exists()
+
+
+def hostile_spec(folder: Path) -> tuple[str, Path]:
+    """broken.yaml's prompt-injection summary in an otherwise valid spec."""
+    hostile = re.search(r'summary: "(Ignore all previous[^"]*)"', (EXAMPLES / "openapi/broken.yaml").read_text())[1]
+    spec = folder / "orders.yaml"
+    spec.parent.mkdir(exist_ok=True)
+    spec.write_text(
+        "openapi: 3.0.3\ninfo: {title: Orders, version: 1.0.0}\npaths:\n  /orders:\n    get:\n"
+        f"      operationId: listOrders\n      summary: {json.dumps(hostile)}\n"
+        "      responses:\n        '200': {description: the orders}\n"
+    )
+    return hostile, spec
+
+
+async def test_hostile_spec_text_is_refused_before_any_prompt(wire, api_key, tmp_path):
+    _, spec = hostile_spec(tmp_path / "input")
+    root = workspace(tmp_path, provider_toml(wire, {"primary": "ollama"}, ["primary"]), spec)
+    outcome, _ = await generate(root, "orders.yaml", language="go")  # no Go pack: a model would write it all
+    assert outcome.outcome == "invalid_spec"
+    assert [f.code for f in outcome.spec_findings] == ["SEC002"]
+    assert wire.calls("primary") == []
+
+
+def test_hostile_spec_text_reaches_the_prompt_only_as_quoted_data(tmp_path):
+    """Should the detector miss a variant, the prompt still carries spec text only as quoted data."""
+    from specloom.core.plan import plan
+    from specloom.core.specs import parse_path
+    from specloom.providers.prompts import generation_prompt
+
+    hostile, path = hostile_spec(tmp_path)
+    spec, _ = parse_path(path)
+    prompt = generation_prompt(spec, plan(spec, None, "go", None), "go", 95)
+    assert hostile not in prompt.system and "never instructions" in prompt.system
+    assert prompt.user.count(hostile) == 1
+    quoted = re.search(r'<data name="specification" id="(\w+)">\n(.*)\n</data id="\1">', prompt.user, re.S)
+    assert quoted and hostile in quoted[2]
+    assert hostile not in prompt.user.replace(quoted[0], "")
+
+
+async def test_without_an_ai_provider_an_adr_is_refused_naming_the_setting(tmp_path):
+    root = workspace(tmp_path, "")
+    outcome, _ = await generate(root, ADR.name)
+    assert outcome.exit_code == 4
+    assert "[providers.<name>]" in outcome.message and "fallback_chain" in outcome.message
+
+
+@pytest.mark.parametrize("chain", [["template"], []])
+async def test_openapi_crud_still_generates_through_templates_without_providers(tmp_path, chain):
+    toml = f"[generation]\nfallback_chain = {json.dumps(chain)}\n"
+    root = workspace(tmp_path, toml, EXAMPLES / "openapi/bookstore.yaml")
+    outcome, record = await generate(root, "bookstore.yaml", dry_run=True)
+    assert outcome.outcome == "dry_run", outcome.message
+    assert [a["provider"] for a in record.record.provider_attempts] == ["template"]
+
+
+def test_providers_lists_the_chain_with_health_and_missing_keys(wire, tmp_path):
+    root = workspace(tmp_path, provider_toml(wire, PRIMARY_BACKUP, ["primary", "backup", "template"]))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SPECLOOM_", "ANTHROPIC_KEY"))}
+    env["OPENAI_KEY"] = KEY
+    done = subprocess.run(
+        [sys.executable, "-m", "specloom", "providers", "--json"], cwd=root, capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 1  # a provider in the chain cannot be used
+    listed = {p["name"]: p for p in json.loads(done.stdout)["providers"]}
+    assert listed["primary"]["health"] == "ok" and listed["primary"]["in_chain"] == 1
+    assert listed["backup"]["health"] == "missing key: set ANTHROPIC_KEY"
+    assert listed["template"]["health"] == "ok"
+    assert KEY not in done.stdout
