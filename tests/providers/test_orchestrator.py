@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from specloom.providers import AllProvidersFailed, Orchestrator, Prompt, RetryPolicy, Task
 from specloom.providers.output import parse_output
-from specloom.providers.sdk import ADAPTERS
+from specloom.providers.sdk import ADAPTERS, classify
 from specloom.providers.template import TemplateProvider
 
 from .answers import ESCAPES, GOOD
@@ -177,3 +179,36 @@ async def test_a_missing_key_variable_is_named_and_skipped_fast(wire, make, monk
     with pytest.raises(AllProvidersFailed, match="OPENAI_KEY is not set"):
         await orchestrator([primary]).complete(TASK, PROMPT)
     assert wire.calls("primary") == []
+
+
+async def test_cancel_during_a_provider_call_stops_at_once(wire, make, api_key):
+    primary = make("primary", "ollama", timeout=10)
+    wire.script("primary", Reply("slow", delay=5))
+    cancel = asyncio.Event()
+    router = orchestrator([primary])
+    started = router.clock()
+    asyncio.get_running_loop().call_later(0.2, cancel.set)
+    with pytest.raises(asyncio.CancelledError):
+        await router.complete(TASK, PROMPT, cancel=cancel)
+    assert router.clock() - started < 2
+
+
+def test_retry_after_as_an_http_date_and_in_milliseconds():
+    import email.utils
+    import time
+
+    class Response:
+        def __init__(self, headers):
+            self.headers = headers
+
+    class RateLimited(Exception):
+        status_code = 429
+
+        def __init__(self, headers):
+            super().__init__("slow down")
+            self.response = Response(headers)
+
+    later = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 28 <= classify(RateLimited({"retry-after": later})).retry_after <= 30
+    assert classify(RateLimited({"retry-after-ms": "1500"})).retry_after == 1.5
+    assert classify(RateLimited({"retry-after": "soon"})).retry_after is None
