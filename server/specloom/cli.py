@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--framework")
     gen.add_argument("--coverage-threshold", type=float, help="minimum line coverage of generated tests (0-100)")
     gen.add_argument("--dry-run", action="store_true", help="run everything but delivery; print the diff")
+    gen.add_argument("--provider", help="the AI provider to try first (a [providers.<name>] in the fallback chain)")
     gen.add_argument("--json", action="store_true")
 
     validate = sub.add_parser("validate", help="run the quality gates on any folder")
@@ -234,7 +235,14 @@ def _generate(args) -> int:
         operations=[o.strip() for o in args.operations.split(",") if o.strip()] if args.operations else None,
         dry_run=args.dry_run,
         coverage_threshold=args.coverage_threshold,
+        provider=args.provider,
     )
+    chain = config.generation.fallback_chain
+    if args.provider and args.provider not in chain:
+        raise _UsageError(
+            f"--provider {args.provider}: not in [generation] fallback_chain ({', '.join(chain) or 'empty'}); "
+            "add it there to use it."
+        )
     store = open_store(config, root=root)
     try:
         service = CodeGenerationService(store, orchestrator=build_orchestrator(config))

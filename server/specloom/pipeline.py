@@ -72,6 +72,7 @@ class GenerateOptions:
     repair_attempts: int = 2
     deadline_seconds: float = 600.0
     max_cost_usd: float | None = None
+    provider: str | None = None  # the user's choice to try first; the rest of the chain still backs it up
     # Replaces the atomic write to disk (the language server hands files to the editor); same signature, async.
     deliver: Callable[..., Awaitable[object]] | None = None
 
@@ -395,7 +396,7 @@ class _Run:
             )
             return False
         prompt = generation_prompt(self.spec, self.plan, opts.language, opts.coverage_threshold)
-        return await self._ask(prompt, "generate", planned, prefer=None)
+        return await self._ask(prompt, "generate", planned, prefer=opts.provider)
 
     def _ai_chain(self) -> list[str]:
         orchestrator = self.service.orchestrator

@@ -57,27 +57,31 @@ class _Block:
     end: int
 
 
+def _line_indent(text: str) -> int:
+    stripped = text.lstrip(" ")
+    if not stripped or stripped[0] == "#" or stripped[0] == "\t" and not stripped.strip():
+        return -1
+    if stripped[0] == "\t":
+        return -3
+    return len(text) - len(stripped)
+
+
 class YamlLineLocator:
     def __init__(self, lines: list[str]):
         self.lines = lines
-        self._indent: list[int] = [-2] * len(lines)  # -2: not computed, -1: blank or comment
+        self._indent: list[int] | None = None  # per line; -1: blank or comment, -3: tab-indented
         self._mapping_index: dict[tuple[int, int], dict[str, tuple[int, int]]] = {}
         self._items: dict[tuple[int, int], list[int]] = {}
         self._entry_ends: dict[tuple[int, int], int] = {}
 
     # --- line facts -------------------------------------------------------
     def indent(self, i: int) -> int:
+        if self._indent is None:
+            # All lines at once: scans of a top-level mapping visit nearly every line anyway.
+            self._indent = [_line_indent(text) for text in self.lines]
         value = self._indent[i]
-        if value == -2:
-            text = self.lines[i]
-            stripped = text.lstrip(" ")
-            if not stripped or stripped.startswith("#") or stripped.startswith("\t") and not stripped.strip():
-                value = -1
-            elif stripped.startswith("\t"):
-                raise _Unsure  # tabs in indentation: let the exact parser decide
-            else:
-                value = len(text) - len(stripped)
-            self._indent[i] = value
+        if value == -3:
+            raise _Unsure  # tabs in indentation: let the exact parser decide
         return value
 
     def region_end(self, start: int, col: int, limit: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -71,6 +72,12 @@ def _entropy(value: str) -> float:
 
 def find_secrets(text: str, key_name: str = "") -> list[TextHit]:
     """Secret-looking substrings of `text`; `key_name` is the field holding it, if any."""
+    return list(_secrets(text, key_name))
+
+
+# Memoized: re-checking an edited spec scans the same thousands of strings again.
+@functools.lru_cache(maxsize=65536)
+def _secrets(text: str, key_name: str) -> tuple[TextHit, ...]:
     hits = [
         TextHit("secret", m.start(), m.end(), f"This looks like {label}.")
         for label, pattern in _SECRET_PATTERNS
@@ -98,14 +105,19 @@ def find_secrets(text: str, key_name: str = "") -> list[TextHit]:
                     False,
                 )
             )
-    return hits
+    return tuple(hits)
 
 
 def find_prompt_injection(text: str) -> list[TextHit]:
-    return [
+    return list(_injections(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _injections(text: str) -> tuple[TextHit, ...]:
+    return tuple(
         TextHit("prompt-injection", m.start(), m.end(), f"Text addressed to an AI: “{m.group(0)}”.")
         for m in _INJECTION.finditer(text)
-    ]
+    )
 
 
 def scan_text(text: str, key_name: str = "") -> list[TextHit]:

@@ -35,6 +35,12 @@ def to_lsp_range(r: Range, lines: list[str]) -> types.Range:
     return types.Range(start=to_lsp_position(r.start, lines), end=to_lsp_position(r.end, lines))
 
 
+def end_position(text: str) -> types.Position:
+    """Where a text ends, as an LSP position (for an edit that replaces a whole file)."""
+    lines = text.split("\n")
+    return types.Position(line=len(lines) - 1, character=_utf16(lines[-1], len(lines[-1])))
+
+
 def from_lsp_position(pos: types.Position, lines: list[str]) -> Position:
     line = lines[pos.line] if pos.line < len(lines) else ""
     return Position(pos.line, _code_points(line, pos.character))

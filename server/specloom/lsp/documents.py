@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from specloom.core.findings import Finding, Position
 from specloom.core.source import SourceText
@@ -19,6 +22,7 @@ class Analysis:
     spec: SpecDocument | None
     findings: list[Finding]
     gate_findings: list[Finding] = field(default_factory=list)  # from the last generation, cleared by a passing one
+    dependencies: frozenset[str] = frozenset()  # absolute paths of the files this analysis read or links to
     _plan: object = None
     _elements: list[Element] | None = None
 
@@ -42,11 +46,37 @@ class Analysis:
         return min(hits, key=lambda e: (e.range.end.line - e.range.start.line, e.range.end.character)) if hits else None
 
 
-def analyze(path: str, text: str, version: int | None, workspace_root: Path | None = None) -> Analysis:
+def analyze(
+    path: str,
+    text: str,
+    version: int | None,
+    workspace_root: Path | None = None,
+    open_texts: Mapping[str, str] | None = None,
+) -> Analysis:
+    """`open_texts` (absolute path -> editor text) stands in for the disk for referenced files."""
     source = SourceText(path, text.replace("\r\n", "\n"))
     kind = detect_kind(path, text)
     lines = source.text.split("\n")
     if kind is None:
         return Analysis(path, version, lines, None, [])
-    spec = parse_source(source, kind, workspace_root)
-    return Analysis(path, version, lines, spec, spec.findings)
+    spec = parse_source(source, kind, workspace_root, open_texts=open_texts)
+    return Analysis(path, version, lines, spec, spec.findings, dependencies=_dependencies(spec, workspace_root))
+
+
+def _dependencies(spec: SpecDocument, workspace_root: Path | None) -> frozenset[str]:
+    own = os.path.abspath(spec.source.path)
+    resolver = getattr(spec, "resolver", None)
+    if resolver is not None:  # OpenAPI: files reached through `$ref`, and those that could not be read
+        return frozenset(set(resolver.documents) | set(resolver.file_problems)) - {own}
+    out = set()
+    for link in getattr(spec, "links", ()):  # ADRs: linked specs and ADRs, as the broken-link check resolves them
+        if link.kind == "other" or "://" in link.target:
+            continue
+        relative = unquote(link.target.split("#", 1)[0].split("?", 1)[0])
+        if not relative:
+            continue
+        bases = [Path(own).parent] + ([workspace_root] if workspace_root is not None else [])
+        if relative.startswith("/"):
+            bases, relative = bases[1:], relative.lstrip("/")
+        out.update(os.path.abspath(base / relative) for base in bases)
+    return frozenset(out) - {own}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from specloom.core.findings import Finding, Range
@@ -35,12 +36,16 @@ def detect_kind(path: str, text: str) -> str | None:
 
 
 def parse_source(
-    source: SourceText, kind: str, workspace_root: Path | None = None, max_file_bytes: int = DEFAULT_MAX_BYTES
+    source: SourceText,
+    kind: str,
+    workspace_root: Path | None = None,
+    max_file_bytes: int = DEFAULT_MAX_BYTES,
+    open_texts: Mapping[str, str] | None = None,
 ) -> SpecDocument:
     if kind == "openapi":
         from specloom.core.specs.openapi import parse_openapi
 
-        return parse_openapi(source, max_file_bytes)
+        return parse_openapi(source, max_file_bytes, open_texts)
     if kind == "adr":
         from specloom.core.specs.adr import parse_adr
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -222,7 +223,10 @@ class _Checker:
         return RelatedInfo(Location(self.doc.path, self.doc.locator.nearest(pointer)[1].key), message)
 
 
-def parse_openapi(source: SourceText, max_file_bytes: int = DEFAULT_MAX_BYTES) -> OpenAPISpec:
+def parse_openapi(
+    source: SourceText, max_file_bytes: int = DEFAULT_MAX_BYTES, open_texts: Mapping[str, str] | None = None
+) -> OpenAPISpec:
+    """`open_texts` (absolute path -> text) replaces the disk for referenced files open in an editor."""
     document = Document(source)
     spec = OpenAPISpec(kind="openapi", source=source, findings=list(document.findings), document=document)
     data = document.data
@@ -260,7 +264,7 @@ def parse_openapi(source: SourceText, max_file_bytes: int = DEFAULT_MAX_BYTES) -
             suggestion="Set `openapi: 3.1.0` (or 3.0.3).",
         )
         return spec
-    spec.resolver = RefResolver(document, max_file_bytes)
+    spec.resolver = RefResolver(document, max_file_bytes, open_texts)
     specific = _collect_operations(spec, checker)
     _check_schema(spec, checker, specific)
     _check_refs(spec, checker)

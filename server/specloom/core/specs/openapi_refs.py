@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from specloom.core.locate import join_pointer, split_pointer
-from specloom.core.source import read_source
+from specloom.core.source import SourceText, read_source
 from specloom.core.specs.yamldoc import Document
 
 
@@ -41,9 +42,10 @@ def lookup(data: object, parts: list[str]) -> tuple[bool, object, int]:
 
 
 class RefResolver:
-    def __init__(self, root: Document, max_file_bytes: int):
+    def __init__(self, root: Document, max_file_bytes: int, open_texts: Mapping[str, str] | None = None):
         self.root = root
         self.max_file_bytes = max_file_bytes
+        self.open_texts = open_texts or {}  # absolute path -> text: files open in an editor win over the disk
         self.documents: dict[str, Document] = {os.path.abspath(root.path): root}
         self.file_problems: dict[str, str] = {}
         self._followed: dict[tuple[int, str], Target | Unresolved] = {}
@@ -57,7 +59,10 @@ class RefResolver:
             return doc
         if target in self.file_problems:
             return Unresolved("file", self.file_problems[target])
-        source, problems = read_source(target, self.max_file_bytes)
+        if target in self.open_texts:
+            source, problems = SourceText(target, self.open_texts[target]), []
+        else:
+            source, problems = read_source(target, self.max_file_bytes)
         if source is None:
             problem = f"The referenced file `{file_part}` cannot be used: {problems[0].message}"
             self.file_problems[target] = problem
