@@ -506,7 +506,7 @@ def _check_refs(spec: OpenAPISpec, checker: _Checker) -> None:
         if id(doc) in walked:
             continue
         walked.add(id(doc))
-        for pointer, ref in _refs(doc.data):
+        for pointer, ref in _per_entry("refs", doc.data, _refs):
             target = resolver.follow({"$ref": ref}, doc, pointer)
             if isinstance(target, Target):
                 if target.doc not in queue and id(target.doc) not in walked:
@@ -575,9 +575,51 @@ def _lookup_parent(target: Unresolved):
     return lookup(target.doc.data, split_pointer(target.parent_pointer))
 
 
-def _refs(data: object):
+# Results of whole-document walks per path item or component, by the entry object itself: after a
+# one-block re-parse (yaml_incremental) every other entry is the same object as before, so a keystroke
+# in a multi-megabyte spec re-walks one entry. Entries are never mutated after loading.
+_ENTRY_MEMO: dict[tuple[str, int, tuple], tuple[object, list]] = {}
+_ENTRY_MEMO_LIMIT = 50_000
+
+
+def _entries(data: object):
+    """(pointer parts, value) of each path item, each component and every other top-level value."""
+    if not isinstance(data, dict):
+        yield (), data
+        return
+    for key, value in data.items():
+        if key == "paths" and isinstance(value, dict):
+            yield from ((("paths", name), item) for name, item in value.items())
+        elif key == "components" and isinstance(value, dict):
+            for kind, members in value.items():
+                if isinstance(members, dict):
+                    yield from ((("components", kind, name), member) for name, member in members.items())
+                else:
+                    yield ("components", kind), members
+        else:
+            yield (key,), value
+
+
+def _per_entry(name: str, data: object, walk) -> list:
+    """`walk(value, parts)` over every entry of the document, reusing what unchanged entries gave."""
+    out: list = []
+    if len(_ENTRY_MEMO) > _ENTRY_MEMO_LIMIT:
+        _ENTRY_MEMO.clear()
+    for parts, value in _entries(data):
+        if not isinstance(value, (dict, list)):
+            out.extend(walk(value, parts))
+            continue
+        key = (name, id(value), parts)
+        hit = _ENTRY_MEMO.get(key)
+        if hit is None or hit[0] is not value:
+            hit = _ENTRY_MEMO[key] = (value, list(walk(value, parts)))
+        out.extend(hit[1])
+    return out
+
+
+def _refs(data: object, base: tuple = ()):
     """(pointer of the object holding `$ref`, the ref) for every reference, without recursion."""
-    stack: list[tuple[object, tuple]] = [(data, ())]
+    stack: list[tuple[object, tuple]] = [(data, base)]
     while stack:
         node, parts = stack.pop()
         if isinstance(node, dict):
@@ -598,7 +640,7 @@ _EXAMPLE_KEYS = ("example", "examples", "default", "x-example", "x-examples")
 
 
 def _check_text(spec: OpenAPISpec, checker: _Checker) -> None:
-    from specloom.core.security import find_prompt_injection, find_secrets, is_insecure_url
+    from specloom.core.security import is_insecure_url
 
     for index, server in enumerate(spec.data.get("servers") or []):
         url = server.get("url") if isinstance(server, dict) else None
@@ -610,38 +652,64 @@ def _check_text(spec: OpenAPISpec, checker: _Checker) -> None:
                 at="value",
                 suggestion="Use https:// for every non-local server.",
             )
-    stack: list[tuple[object, tuple, bool]] = [(spec.data, (), False)]
+    for code, pointer, message, arguments in _per_entry("text", spec.data, _text_findings):
+        checker.add(code, message, pointer, **arguments)
+
+
+def _text_findings(data: object, base: tuple) -> list[tuple[str, str, str, dict]]:
+    """(code, pointer, message, checker arguments) for secrets in examples and AI-addressed prose."""
+    if not isinstance(data, (dict, list)):
+        # a scalar entry is checked as an item of its parent, as a walk from the root would
+        return _string_findings(base[:-1], str(base[-1]), data, _in_example(base[:-1])) if base else []
+    out = []
+    stack: list[tuple[object, tuple, bool]] = [(data, base, _in_example(base))]
     while stack:
         node, parts, in_example = stack.pop()
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in items:
             key = str(key)
-            if isinstance(value, str):
-                if in_example or key in _EXAMPLE_KEYS:
-                    owner = parts[-1] if parts and key in _EXAMPLE_KEYS else key
-                    for hit in find_secrets(value, owner):
-                        checker.add(
-                            "SEC001",
-                            f"{hit.message} Secrets in a spec end up in generated code, docs and logs.",
-                            join_pointer((*parts, key)),
-                            at="value",
-                            severity=None if hit.confident else Severity.WARNING,
-                            suggestion="Replace it with an obvious placeholder such as `sk_test_XXXX`, and "
-                            "rotate the real credential.",
-                        )
-                elif key in _PROSE_KEYS and not in_example:
-                    hits = find_prompt_injection(value)
-                    if hits:
-                        checker.add(
-                            "SEC002",
-                            f"The {key} contains instructions aimed at an AI ({hits[0].message}) "
-                            "Specloom passes spec text to models only as quoted data.",
-                            join_pointer((*parts, key)),
-                            at="value",
-                            suggestion=f"Rewrite the {key} to describe the API for people.",
-                        )
-            elif isinstance(value, (dict, list)):
+            if isinstance(value, (dict, list)):
                 stack.append((value, (*parts, key), in_example or key in _EXAMPLE_KEYS))
+            else:
+                out.extend(_string_findings(parts, key, value, in_example))
+    return out
+
+
+def _in_example(parts: tuple) -> bool:
+    return any(part in _EXAMPLE_KEYS for part in parts)
+
+
+def _string_findings(parts: tuple, key: str, value: object, in_example: bool) -> list[tuple[str, str, str, dict]]:
+    from specloom.core.security import find_prompt_injection, find_secrets
+
+    if not isinstance(value, str):
+        return []
+    if in_example or key in _EXAMPLE_KEYS:
+        owner = parts[-1] if parts and key in _EXAMPLE_KEYS else key
+        return [
+            (
+                "SEC001",
+                join_pointer((*parts, key)),
+                f"{hit.message} Secrets in a spec end up in generated code, docs and logs.",
+                {
+                    "at": "value",
+                    "severity": None if hit.confident else Severity.WARNING,
+                    "suggestion": "Replace it with an obvious placeholder such as `sk_test_XXXX`, and "
+                    "rotate the real credential.",
+                },
+            )
+            for hit in find_secrets(value, owner)
+        ]
+    if key in _PROSE_KEYS:
+        hits = find_prompt_injection(value)
+        if hits:
+            message = (
+                f"The {key} contains instructions aimed at an AI ({hits[0].message}) "
+                "Specloom passes spec text to models only as quoted data."
+            )
+            suggestion = f"Rewrite the {key} to describe the API for people."
+            return [("SEC002", join_pointer((*parts, key)), message, {"at": "value", "suggestion": suggestion})]
+    return []
 
 
 def _check_closed_allof(spec: OpenAPISpec, checker: _Checker) -> None:

@@ -49,6 +49,7 @@ class RefResolver:
         self.documents: dict[str, Document] = {os.path.abspath(root.path): root}
         self.file_problems: dict[str, str] = {}
         self._followed: dict[tuple[int, str], Target | Unresolved] = {}
+        self._resolved: dict[tuple[int, str], Target | Unresolved] = {}
 
     def document_for(self, base: Document, file_part: str) -> Document | Unresolved:
         if "://" in file_part:
@@ -78,6 +79,14 @@ class RefResolver:
         return doc
 
     def resolve_once(self, ref: str, base: Document) -> Target | Unresolved:
+        # Big specs repeat the same few hundred references thousands of times.
+        key = (id(base), ref)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve_once(ref, base)
+        return found
+
+    def _resolve_once(self, ref: str, base: Document) -> Target | Unresolved:
         file_part, _, fragment = ref.partition("#")
         doc = base if not file_part else self.document_for(base, file_part)
         if isinstance(doc, Unresolved):

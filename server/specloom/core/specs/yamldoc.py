@@ -11,6 +11,7 @@ from specloom.core.findings import Finding, Range
 from specloom.core.locate import Locator
 from specloom.core.rules import rule
 from specloom.core.source import SourceText
+from specloom.core.specs import yaml_incremental
 
 MAX_DEPTH = 256
 _ERROR_AT = re.compile(r"line (\d+), column (\d+)")
@@ -134,6 +135,9 @@ def load_data(source: SourceText) -> tuple[object | None, list[Finding]]:
         except RecursionError:
             return None, [_syntax_finding(source, "The JSON nests too deeply to read.", 0, 0, "Flatten the structure.")]
         return _normalize(data, source, findings), findings
+    data = yaml_incremental.reparse(source.path, source.text, lambda value, out: _normalize(value, source, out))
+    if data is not None:
+        return data, findings
     try:
         data = yaml_rs.loads(source.text, parse_datetime=False)
     except yaml_rs.YAMLDecodeError as exc:
@@ -161,7 +165,10 @@ def load_data(source: SourceText) -> tuple[object | None, list[Finding]]:
         return None, [_syntax_finding(source, f"The YAML cannot be read: {exc}.", 0, 0, "Simplify the document.")]
     if isinstance(data, list) and re.search(r"(?m)^---", source.text.lstrip()[3:]):
         data = data[0] if data else None  # several documents: a spec is the first one
-    return _normalize(data, source, findings), findings
+    data = _normalize(data, source, findings)
+    if not findings:
+        yaml_incremental.remember(source.path, source.text, data)
+    return data, findings
 
 
 class Document:
