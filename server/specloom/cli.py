@@ -447,9 +447,13 @@ def _providers(args) -> int:
 
 
 def _serve(args) -> int:
+    from specloom.lsp.startup import install_code_cache
+
+    save_code_cache = install_code_cache()
     from specloom.lsp.server import create_server
 
     server = create_server()
+    save_code_cache()
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not host or not port.isdigit():

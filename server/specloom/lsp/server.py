@@ -1,6 +1,8 @@
 """The Specloom language server: protocol wiring and per-document state; features stay thin.
 
-Analyses run off the event loop, debounced per document; a result is published only if
+Analyses run off the event loop, one at a time per document: edits arriving during an analysis
+coalesce into a single re-run on the newest text (a debounce that costs an idle edit nothing). A
+result is published only if
 its document version is still the current one, so stale diagnostics never replace newer ones.
 Open documents follow the editor's text; every other spec in the workspace follows the disk.
 """
@@ -11,7 +13,6 @@ import asyncio
 import itertools
 import logging
 import os
-import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,8 +28,6 @@ from specloom.lsp.convert import from_lsp_position, to_code_action, to_diagnosti
 from specloom.lsp.documents import Analysis, analyze
 from specloom.lsp.hover import planned_files_markdown
 
-DEBOUNCE_SECONDS = 0.15  # for documents whose last analysis was slow
-QUICK_ANALYSIS_SECONDS = 0.03  # faster than this, analyse on every change without waiting
 WATCHED_EXTENSIONS = ("yaml", "yml", "json", "graphql", "gql", "md")
 log = logging.getLogger(__name__)
 
@@ -59,7 +58,8 @@ class SpecloomServer(LanguageServer):
         self.elsewhere: set[str] = set()  # pending analyses caused by another file, which the client has not seen
         self.generating: set[str] = set()
         self.cancel_events: dict[str, asyncio.Event] = {}
-        self.analysis_seconds: dict[str, float] = {}
+        self.running: set[str] = set()  # uris whose analysis is under way in a worker thread
+        self.rerun: set[str] = set()  # uris changed during their analysis: analyse again when it ends
         self.dependents: dict[str, set[str]] = {}  # absolute path -> uris whose last analysis read or linked it
         self.result_ids: dict[str, str] = {}
         self.pushed: set[str] = set()  # uris whose last pushed diagnostics were not empty
@@ -76,9 +76,6 @@ class SpecloomServer(LanguageServer):
 
     def pulls_diagnostics(self) -> bool:
         return self.supports("text_document.diagnostic") is not None
-
-    def debounce_for(self, uri: str) -> float:
-        return DEBOUNCE_SECONDS if self.analysis_seconds.get(uri, 0) > QUICK_ANALYSIS_SECONDS else 0
 
     async def orchestrator(self, config):
         """The AI router for these settings; kept between runs so its circuit breakers remember failures."""
@@ -97,24 +94,43 @@ class SpecloomServer(LanguageServer):
         return workspace_config(self.root(), self.settings)[0]
 
     # --- analysis -----------------------------------------------------------------
-    def schedule(self, uri: str, delay: float, propagate: bool = False, changed_elsewhere: bool = False) -> None:
-        previous = self.pending.pop(uri, None)
-        if previous is not None:
-            previous.cancel()  # newer text supersedes it
+    def schedule(self, uri: str, propagate: bool = False, changed_elsewhere: bool = False) -> None:
+        """Analyse the document's newest text now; or, if an analysis is under way, once more when it ends.
+
+        A thread cannot be interrupted, so rather than debouncing (which delays every edit) edits that
+        arrive during an analysis coalesce into one more run on the newest text.
+        """
         if propagate:
             self.propagate.add(uri)
         if changed_elsewhere:
             self.elsewhere.add(uri)
-        self.pending[uri] = asyncio.get_running_loop().create_task(self._analyze_later(uri, delay))
+        if uri in self.running:
+            self.rerun.add(uri)
+            return
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()  # not started yet: newer text supersedes it
+        self.pending[uri] = asyncio.get_running_loop().create_task(self._analyze(uri))
 
-    async def _analyze_later(self, uri: str, delay: float) -> None:
+    async def _analyze(self, uri: str) -> None:
         try:
-            await asyncio.sleep(delay)
+            await self._analyze_once(uri)
+        finally:
+            if self.pending.get(uri) is asyncio.current_task():
+                del self.pending[uri]
+            if uri in self.rerun and uri in self.workspace.text_documents:
+                self.rerun.discard(uri)
+                self.schedule(uri)
+
+    async def _analyze_once(self, uri: str) -> None:
+        try:
             document = self.workspace.get_text_document(uri)
             version, text, path = document.version, document.source, document.path or uri
-            started = time.perf_counter()
-            analysis = await asyncio.to_thread(analyze, path, text, version, self.root(), self.open_texts(uri))
-            self.analysis_seconds[uri] = time.perf_counter() - started
+            self.running.add(uri)
+            try:
+                analysis = await asyncio.to_thread(analyze, path, text, version, self.root(), self.open_texts(uri))
+            finally:
+                self.running.discard(uri)
         except asyncio.CancelledError:
             return
         except Exception:  # noqa: BLE001 - one bad document must not take the server down
@@ -124,7 +140,7 @@ class SpecloomServer(LanguageServer):
             )
             return
         if uri not in self.workspace.text_documents or self.workspace.get_text_document(uri).version != version:
-            return  # stale: a newer analysis is on its way, or the document was closed
+            return  # stale: the rerun analyses the newer text, or the document was closed
         self.store(uri, analysis, changed_elsewhere=uri in self.elsewhere)
         self.elsewhere.discard(uri)
         if uri in self.propagate:
@@ -185,7 +201,7 @@ class SpecloomServer(LanguageServer):
         """Re-check what references or links `path` (one level: a re-check does not cascade, so cycles end)."""
         for uri in sorted(self.dependents.get(os.path.abspath(path), ())):
             if uri in self.workspace.text_documents:
-                self.schedule(uri, 0, changed_elsewhere=True)
+                self.schedule(uri, changed_elsewhere=True)
             else:
                 asyncio.get_running_loop().create_task(self.check_disk(Path(to_fs_path(uri) or uri), False))
 
@@ -199,7 +215,7 @@ class SpecloomServer(LanguageServer):
             if document is None or (current and (task is None or task.done())):
                 return analysis
             if task is None or task.done():
-                self.schedule(uri, 0)
+                self.schedule(uri)
                 task = self.pending[uri]
             await asyncio.wait([task])
         return self.analyses.get(uri)
@@ -305,7 +321,7 @@ def create_server() -> SpecloomServer:
             ls.settings = params.settings.get("specloom") if isinstance(params.settings, dict) else None
         await ls.fetch_settings()
         for uri in list(ls.workspace.text_documents):
-            ls.schedule(uri, 0)
+            ls.schedule(uri)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def did_change_watched_files(ls: SpecloomServer, params: types.DidChangeWatchedFilesParams) -> None:
@@ -368,11 +384,11 @@ def create_server() -> SpecloomServer:
         uri = params.text_document.uri
         if ls.pulls_diagnostics() and uri in ls.pushed:
             ls.forget(uri)  # from now on the client pulls them: clear what the workspace scan pushed
-        ls.schedule(uri, 0, propagate=True)
+        ls.schedule(uri, propagate=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls: SpecloomServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, ls.debounce_for(params.text_document.uri), propagate=True)
+        ls.schedule(params.text_document.uri, propagate=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: SpecloomServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -380,6 +396,7 @@ def create_server() -> SpecloomServer:
         task = ls.pending.pop(uri, None)
         if task is not None:
             task.cancel()
+        ls.rerun.discard(uri)
         ls.propagate.discard(uri)
         ls.elsewhere.discard(uri)
         path = to_fs_path(uri)
