@@ -131,3 +131,102 @@ GOOD = answer()
 FAILS_RUFF = answer("import os\n" + BUCKET)
 ESCAPES = GOOD.replace("# File: ratelimit/registry.py", "# File: ../outside/registry.py")
 SECRET = answer(BUCKET + '\nAPI_TOKEN = "ghp_' + "A1b2C3d4E5f6G7h8I9j0" * 2 + '"\n')
+
+LENDING = """\
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+MAX_OPEN_LOANS = 5
+
+
+class LendingError(Exception):
+    pass
+
+
+@dataclass
+class Loan:
+    book_id: str
+    member_id: str
+    returned_at: datetime | None = None
+
+
+@dataclass
+class Library:
+    clock: Callable[[], datetime]
+    available: set[str] = field(default_factory=set)
+    members: set[str] = field(default_factory=set)
+    loans: list[Loan] = field(default_factory=list)
+
+    def open_loans(self, member_id: str) -> list[Loan]:
+        return [loan for loan in self.loans if loan.member_id == member_id and loan.returned_at is None]
+
+    def lend(self, book_id: str, member_id: str) -> Loan:
+        if member_id not in self.members:
+            raise LendingError(f"unknown member {member_id}")
+        current = next((loan for loan in self.loans if loan.book_id == book_id and loan.returned_at is None), None)
+        if current is not None:
+            raise LendingError(f"{book_id} is already lent to {current.member_id}")
+        if len(self.open_loans(member_id)) >= MAX_OPEN_LOANS:
+            raise LendingError(f"{member_id} already has {MAX_OPEN_LOANS} open loans")
+        self.available.discard(book_id)
+        loan = Loan(book_id, member_id)
+        self.loans.append(loan)
+        return loan
+
+    def give_back(self, loan: Loan) -> None:
+        loan.returned_at = self.clock()
+        self.available.add(loan.book_id)
+"""
+
+TEST_LENDING = """\
+from datetime import datetime
+
+import pytest
+
+from src.lend_a_book import LendingError, Library
+
+NOON = datetime(2026, 11, 27, 12, 0)
+
+
+def library() -> Library:
+    return Library(clock=lambda: NOON, available={"b1", "b2"}, members={"m1", "m2"})
+
+
+def test_lending_an_available_book_creates_a_loan_and_marks_it_unavailable():
+    lib = library()
+    loan = lib.lend("b1", "m1")
+    assert loan in lib.loans and "b1" not in lib.available
+
+
+def test_lending_a_lent_book_is_refused_naming_the_current_loan():
+    lib = library()
+    lib.lend("b1", "m1")
+    with pytest.raises(LendingError, match="already lent to m1"):
+        lib.lend("b1", "m2")
+
+
+def test_a_member_with_five_open_loans_cannot_borrow_another():
+    lib = library()
+    for number in range(5):
+        lib.lend(f"x{number}", "m1")
+    with pytest.raises(LendingError, match="5 open loans"):
+        lib.lend("b2", "m1")
+
+
+def test_returning_marks_the_book_available_and_records_the_time():
+    lib = library()
+    loan = lib.lend("b1", "m1")
+    lib.give_back(loan)
+    assert "b1" in lib.available and loan.returned_at == NOON
+
+
+def test_an_unknown_member_is_refused():
+    with pytest.raises(LendingError, match="unknown member"):
+        library().lend("b1", "nobody")
+"""
+
+STORY = (
+    f"```python\n# File: src/lend_a_book.py\n{LENDING}```\n\n"
+    f"```python\n# File: tests/test_lend_a_book.py\n{TEST_LENDING}```\n"
+)

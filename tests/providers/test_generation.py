@@ -18,7 +18,7 @@ from specloom.pipeline import CodeGenerationService, GenerateOptions
 from specloom.providers import build_orchestrator
 from tests.helpers import EXAMPLES
 
-from .answers import FAILS_RUFF, GOOD, SECRET
+from .answers import FAILS_RUFF, GOOD, SECRET, STORY
 from .conftest import KEY, provider_toml
 from .wire_server import Fault, InvalidJson, Reply
 
@@ -181,3 +181,13 @@ def test_providers_lists_the_chain_with_health_and_missing_keys(wire, tmp_path):
     assert listed["backup"]["health"] == "missing key: set ANTHROPIC_KEY"
     assert listed["template"]["health"] == "ok"
     assert KEY not in done.stdout
+
+
+async def test_a_user_story_generates_code_and_tests_through_gemini(wire, api_key, tmp_path):
+    root = workspace(tmp_path, provider_toml(wire, {"primary": "gemini"}, ["primary"]), EXAMPLES / "stories/lending.md")
+    wire.script("primary", Reply(STORY))
+    outcome, _ = await generate(root, "lending.md")
+    assert outcome.outcome == "delivered", outcome.message
+    assert (root / "out/src/lend_a_book.py").is_file() and (root / "out/tests/test_lend_a_book.py").is_file()
+    prompt = json.dumps(wire.calls("primary")[0].body)
+    assert "one test per acceptance criterion" in prompt and "5 open loans" in prompt
