@@ -117,7 +117,7 @@ def test_plan_bookstore_lists_files_with_sources():
         "pyproject.toml",
     } <= set(paths)
     books = next(f for f in plan["files"] if f["path"] == "bookstore/routes/books.py")
-    assert books["producer"] == "template:python-fastapi@1.0.0" and books["purpose"] == "source"
+    assert books["producer"] == "template:python-fastapi@1.1.0" and books["purpose"] == "source"
     assert [s["pointer"] for s in books["sources"]][:2] == ["#/paths/~1books/get", "#/paths/~1books/post"]
     assert books["sources"][0]["range"]["start"] == {"line": 14, "character": 4}
 

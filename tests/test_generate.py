@@ -42,7 +42,7 @@ def test_generate_delivers_a_gated_project_and_audits_it(workspace: Path):
     service = workspace / "service"
     assert (service / "bookstore/routes/books.py").is_file()
     manifest = json.loads((service / ".specloom/manifest.json").read_text())
-    assert manifest["packs"] == {"python-fastapi": "1.0.0"} and "bookstore/app.py" in manifest["files"]
+    assert manifest["packs"] == {"python-fastapi": "1.1.0"} and "bookstore/app.py" in manifest["files"]
     shown = json.loads(specloom("audit", "show", report["audit_id"], "--json", cwd=workspace).stdout)
     assert shown["user_id"] == "tester@example.com" and shown["tenant_id"] == "team"
     assert shown["delivered_files"]["bookstore/app.py"] == manifest["files"]["bookstore/app.py"]["sha256"]
@@ -57,8 +57,8 @@ def test_a_failing_gate_writes_nothing_and_names_gate_file_and_line(workspace: P
 
 
 def test_an_overlay_template_with_eval_is_refused_naming_file_and_line(workspace: Path):
-    overlay = workspace / "packs/python-fastapi/1.0.0"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "templates/python-fastapi/1.0.0", overlay)
+    overlay = workspace / "packs/python-fastapi/1.1.0"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates/python-fastapi/1.1.0", overlay)
     app = overlay / "templates/app.py.j2"
     app.write_text(app.read_text() + "\nresult = eval(user_input)\n")
     (workspace / "specloom.toml").write_text('[generation]\ntemplate_overlays = ["packs"]\n')
@@ -104,7 +104,7 @@ def test_a_user_edit_survives_regeneration_and_a_conflict_is_reported(workspace:
 def test_dry_run_shows_the_diff_and_writes_nothing(workspace: Path):
     result = specloom("generate", "bookstore.yaml", "--out", "service", "--dry-run", cwd=workspace)
     assert result.returncode == 0
-    assert "    bookstore/routes/books.py  (source, template:python-fastapi@1.0.0)" in result.stdout
+    assert "    bookstore/routes/books.py  (source, template:python-fastapi@1.1.0)" in result.stdout
     assert "+def create_app(" in result.stdout  # the diff of what delivery would write
     assert not (workspace / "service").exists()
 

@@ -237,6 +237,7 @@ class _Run:
         self.sources_by_file: dict[str, list[dict]] = {}
         self.error: dict | None = None
         self.ai = None  # (provider name, prompt) when the files came from a model: repairs go back to it
+        self.base_files: dict[str, str] = {}  # what templates wrote beside a model's files; models may not touch it
         self.deadline = time.monotonic() + opts.deadline_seconds
 
     @contextlib.contextmanager
@@ -308,8 +309,7 @@ class _Run:
         return True
 
     async def _execute(self) -> bool:
-        from specloom.templates.generate import render_spec
-        from specloom.templates.packs import PackError, discover, select
+        from specloom.templates.packs import discover, select
 
         opts, outcome = self.opts, self.outcome
         pack_name = next(
@@ -358,8 +358,37 @@ class _Run:
                 f"{', '.join(p.ref for p in packs) or 'none'}." + (f" Refused: {problems}" if problems else "")
             )
             return False
+        # What the CRUD templates leave (x-specloom-logic, no CRUD meaning) goes to an AI provider when
+        # there is one; without one, or when every one fails, the templates alone are the floor.
+        left_to_ai = [f.path for f in self.plan.files if f.producer == "ai"]
+        extensions = bool(left_to_ai and self._ai_chain())
+        if not self._render(pack, extensions):
+            return False
+        if not extensions:
+            return True
+        from specloom.providers.prompts import extension_prompt
+
+        self.base_files = dict(self.files)
+        prompt = extension_prompt(self.spec, self.plan, self.files, opts.coverage_threshold)
+        if await self._ask(prompt, "generate", left_to_ai, prefer=opts.provider):
+            return True
+        if outcome.outcome != "providers_failed":
+            return False
+        failure = outcome.message.split("\n", 1)[0]
+        outcome.exit_code, outcome.outcome, outcome.message = 1, "error", ""
+        self.files, self.base_files = {}, {}
+        if not self._render(pack, extensions=False):
+            return False
+        outcome.gaps.append(f"the operations left to AI providers are not implemented: {failure}")
+        return True
+
+    def _render(self, pack, extensions: bool) -> bool:
+        from specloom.templates.generate import render_spec
+        from specloom.templates.packs import PackError
+
+        opts, outcome = self.opts, self.outcome
         try:
-            result = render_spec(pack, self.spec, opts.operations, opts.variables)
+            result = render_spec(pack, self.spec, opts.operations, opts.variables, extensions=extensions)
         except PackError as exc:
             outcome.exit_code, outcome.outcome = PROVIDERS_FAILED, "providers_failed"
             outcome.message = f"{pack.ref} could not render {self.spec.path}: {exc}"
@@ -398,6 +427,14 @@ class _Run:
         prompt = generation_prompt(self.spec, self.plan, opts.language, opts.coverage_threshold)
         return await self._ask(prompt, "generate", planned, prefer=opts.provider)
 
+    def _accept(self, parsed):
+        from specloom.providers.output import MalformedOutput
+
+        clash = sorted(set(parsed.files) & set(self.base_files))
+        if clash:
+            raise MalformedOutput(f"it rewrites {', '.join(clash)}, which the template pack writes")
+        return parsed
+
     def _ai_chain(self) -> list[str]:
         orchestrator = self.service.orchestrator
         if orchestrator is None:
@@ -428,7 +465,7 @@ class _Run:
                 round_name=round_name,
                 prefer=prefer,
                 deadline=self.deadline,
-                accept=lambda c: parse_output(c.text, planned),
+                accept=lambda c: self._accept(parse_output(c.text, planned)),
                 on_attempt=lambda a: outcome.attempts.append(a.to_json()),
                 on_progress=on_progress,
                 cancel=self.cancel,
@@ -440,13 +477,13 @@ class _Run:
             outcome.message = f"{exc.message}\n  hint: {exc.suggestion}"
             return False
         self.ai = (name, prompt if round_name == "generate" else self.ai[1])
-        self.files = dict(parsed.files)
+        self.files = {**self.base_files, **parsed.files}
         planned_sources = {f.path: [s.to_json() for s in f.sources] for f in self.plan.files}
         every_source = [s for sources in planned_sources.values() for s in sources]
-        self.producers = {path: f"ai:{name}/{completion.model}" for path in self.files}
-        self.sources_by_file = {path: planned_sources.get(path) or every_source for path in self.files}
+        self.producers.update({path: f"ai:{name}/{completion.model}" for path in parsed.files})
+        self.sources_by_file.update({path: planned_sources.get(path) or every_source for path in parsed.files})
         if parsed.extra:
-            outcome.gaps = [
+            outcome.gaps += [
                 f"{path}: not in the plan; written by {name} and gated like the rest" for path in parsed.extra
             ]
         outcome.files = len(self.files)
@@ -460,7 +497,8 @@ class _Run:
         problems = [f"{i.gate}: {i.file}:{i.line}:{i.column}: {i.code} {i.message}" for i in self.outcome.gate_issues]
         provider, first_prompt = self.ai
         self.report("validate", int(100 * STEPS.index("validate") / len(STEPS)), f"repair {round_number}: {provider}")
-        prompt = repair_prompt(first_prompt, self.files, problems, round_number)
+        written = {path: text for path, text in self.files.items() if path not in self.base_files}
+        prompt = repair_prompt(first_prompt, written, problems, round_number)
         planned = [f.path for f in self.plan.files if f.producer == "ai"]
         self.outcome.gate_history.append(
             {"round": round_number - 1, "gates": self.outcome.gates, "issues": problems[:50]}

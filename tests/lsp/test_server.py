@@ -150,7 +150,7 @@ async def test_hover_on_an_operation_lists_its_planned_files(client: LanguageCli
     )
     assert hover is not None
     assert "bookstore/routes/books.py" in hover.contents.value and "tests/test_books.py" in hover.contents.value
-    assert "python-fastapi@1.0.0" in hover.contents.value
+    assert "python-fastapi@1.1.0" in hover.contents.value
 
 
 async def test_code_lenses_offer_generate_and_preview_above_each_operation(client: LanguageClient, workspace: Path):
@@ -311,7 +311,7 @@ async def test_list_templates_command(client: LanguageClient):
     result = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="specloom.listTemplates", arguments=[])
     )
-    assert {"ref": "python-fastapi@1.0.0", "language": "python", "framework": "fastapi"} in result["packs"]
+    assert {"ref": "python-fastapi@1.1.0", "language": "python", "framework": "fastapi"} in result["packs"]
 
 
 async def test_a_generation_cancelled_from_the_client_writes_nothing(client: LanguageClient, workspace: Path):

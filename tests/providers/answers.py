@@ -230,3 +230,64 @@ STORY = (
     f"```python\n# File: src/lend_a_book.py\n{LENDING}```\n\n"
     f"```python\n# File: tests/test_lend_a_book.py\n{TEST_LENDING}```\n"
 )
+
+INVENTORY = """\
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel
+
+from ..errors import not_found
+from ..repository import Repositories
+from ..security import require_auth
+
+router = APIRouter(tags=["extensions"])
+
+
+class Inventory(BaseModel):
+    shelfId: int
+    books: int
+
+
+def get_repositories(request: Request) -> Repositories:
+    return request.app.state.repositories
+
+
+@router.post(
+    "/shelves/{shelfId}/inventory",
+    operation_id="takeInventory",
+    response_model=Inventory,
+    dependencies=[Depends(require_auth)],
+)
+def take_inventory(
+    shelf_id: Annotated[int, Path(alias="shelfId")], repos: Annotated[Repositories, Depends(get_repositories)]
+) -> Inventory:
+    if repos.shelves.get(str(shelf_id)) is None:
+        raise not_found("shelfId", shelf_id)
+    books = sum(1 for book in repos.books.list() if book.shelfId == shelf_id)
+    return Inventory(shelfId=shelf_id, books=books)
+"""
+
+TEST_INVENTORY = """\
+def test_inventory_counts_the_books_on_the_shelf(client):
+    shelf = client.post("/shelves", json={"label": "A"}).json()
+    other = client.post("/shelves", json={"label": "B"}).json()
+    client.post(f"/shelves/{shelf['id']}/books", json={"title": "Dune", "language": "en"})
+    client.post(f"/shelves/{other['id']}/books", json={"title": "Emma", "language": "en"})
+    answer = client.post(f"/shelves/{shelf['id']}/inventory")
+    assert answer.status_code == 200
+    assert answer.json() == {"shelfId": shelf["id"], "books": 1}
+
+
+def test_inventory_of_a_missing_shelf_is_404(client):
+    assert client.post("/shelves/999/inventory").status_code == 404
+
+
+def test_inventory_needs_the_api_key(anonymous):
+    assert anonymous.post("/shelves/1/inventory").status_code == 401
+"""
+
+EXTENSIONS = (
+    f"```python\n# File: library/routes/extensions.py\n{INVENTORY}```\n\n"
+    f"```python\n# File: tests/test_extensions.py\n{TEST_INVENTORY}```\n"
+)

@@ -18,7 +18,7 @@ from specloom.pipeline import CodeGenerationService, GenerateOptions
 from specloom.providers import build_orchestrator
 from tests.helpers import EXAMPLES
 
-from .answers import FAILS_RUFF, GOOD, SECRET, STORY
+from .answers import EXTENSIONS, FAILS_RUFF, GOOD, SECRET, STORY
 from .conftest import KEY, provider_toml
 from .wire_server import Fault, InvalidJson, Reply
 
@@ -191,3 +191,33 @@ async def test_a_user_story_generates_code_and_tests_through_gemini(wire, api_ke
     assert (root / "out/src/lend_a_book.py").is_file() and (root / "out/tests/test_lend_a_book.py").is_file()
     prompt = json.dumps(wire.calls("primary")[0].body)
     assert "one test per acceptance criterion" in prompt and "5 open loans" in prompt
+
+
+LOGIC_SPEC = EXAMPLES.parent / "templates/python-fastapi/1.1.0/tests/library/spec.yaml"  # takeInventory has logic
+
+
+async def test_x_specloom_logic_is_written_by_the_ai_beside_the_template_crud(wire, api_key, tmp_path):
+    root = workspace(tmp_path, provider_toml(wire, {"primary": "anthropic"}, ["primary", "template"]), LOGIC_SPEC)
+    wire.script("primary", Reply(EXTENSIONS))
+    outcome, record = await generate(root, "spec.yaml")
+    assert outcome.outcome == "delivered", outcome.message
+    out = root / "out/library"
+    assert "include_router(extensions.router)" in (out / "app.py").read_text()
+    assert (out / "routes/extensions.py").is_file() and (root / "out/tests/test_extensions.py").is_file()
+    assert (out / "routes/shelves.py").is_file()  # the CRUD is still the pack's
+    prompt = wire.calls("primary")[0].body["messages"][0]["content"]
+    assert "takeInventory: POST /shelves/{shelfId}/inventory" in prompt and "Count the books stored" in prompt
+    producers = {a["provider"] for a in record.record.provider_attempts}
+    assert producers == {"template", "primary"}
+
+
+async def test_without_a_working_provider_the_template_crud_is_the_floor(wire, api_key, tmp_path):
+    root = workspace(
+        tmp_path, provider_toml(wire, {"primary": "openai"}, ["primary", "template"], max_retries=0), LOGIC_SPEC
+    )
+    wire.script("primary", Fault(503))
+    outcome, _ = await generate(root, "spec.yaml")
+    assert outcome.outcome == "delivered", outcome.message
+    assert not (root / "out/library/routes/extensions.py").exists()
+    assert "extensions" not in (root / "out/library/app.py").read_text()
+    assert any("not implemented" in gap and "503" in gap for gap in outcome.gaps)

@@ -6,15 +6,15 @@ import pytest
 from specloom.templates.goldens import run_pack
 from specloom.templates.packs import BUILTIN_PACKS, PackError, discover, load_pack, matches, select
 
-PACK = BUILTIN_PACKS / "python-fastapi" / "1.0.0"
+PACK = BUILTIN_PACKS / "python-fastapi" / "1.1.0"
 
 
-def copy_pack(tmp_path: Path, version: str = "1.0.0") -> Path:
+def copy_pack(tmp_path: Path, version: str = "1.1.0") -> Path:
     target = tmp_path / "python-fastapi" / version
     shutil.copytree(PACK, target)
-    if version != "1.0.0":
+    if version != "1.1.0":
         manifest = target / "manifest.toml"
-        manifest.write_text(manifest.read_text().replace('version = "1.0.0"', f'version = "{version}"', 1))
+        manifest.write_text(manifest.read_text().replace('version = "1.1.0"', f'version = "{version}"', 1))
     return target
 
 
@@ -68,7 +68,7 @@ def test_a_template_without_a_golden_case_is_refused(tmp_path: Path):
 
 
 def test_overlays_add_versions_side_by_side_and_ranges_pick_among_them(tmp_path: Path):
-    copy_pack(tmp_path, "1.1.0")
+    copy_pack(tmp_path, "1.0.0")
     copy_pack(tmp_path, "2.0.0")
     packs, errors = discover([tmp_path])
     assert errors == []
@@ -84,7 +84,7 @@ def test_a_broken_overlay_is_reported_not_fatal(tmp_path: Path):
     bad.mkdir(parents=True)
     (bad / "manifest.toml").write_text("name = [unclosed")
     packs, errors = discover([tmp_path])
-    assert [p.ref for p in packs] == ["python-fastapi@1.0.0"]
+    assert [p.ref for p in packs] == ["python-fastapi@1.1.0"]
     assert len(errors) == 1 and "not valid TOML" in str(errors[0])
 
 

@@ -217,29 +217,55 @@ class _Builder:
                 stack.extend(node)
 
 
+_CRUD_KINDS = {
+    ("get", False): "list",
+    ("post", False): "create",
+    ("get", True): "read",
+    ("put", True): "replace",
+    ("patch", True): "update",
+    ("delete", True): "delete",
+}
+
+
+def _crud_shape(op) -> tuple[str | None, list[str], list[str], bool]:
+    """(CRUD kind or None, path segments, the collection's segments, whether the path names one item)."""
+    segments = [s for s in op.path.strip("/").split("/") if s]
+    on_item = bool(segments) and bool(_TEMPLATE.match(segments[-1]))
+    collection = segments[:-1] if on_item else segments
+    if not collection or _TEMPLATE.match(collection[-1]):
+        return None, segments, collection, on_item
+    return _CRUD_KINDS.get((op.method, on_item)), segments, collection, on_item
+
+
+def template_gap(op) -> str | None:
+    """Why the CRUD templates leave an operation to an AI provider, if they do."""
+    if op.logic:
+        return "its x-specloom-logic describes behaviour beyond CRUD"
+    kind, _, collection, _ = _crud_shape(op)
+    if not collection or _TEMPLATE.match(collection[-1]):
+        return f"path {op.path} is not a collection or item path"
+    if kind is None:
+        return f"{op.method.upper()} {op.path} has no CRUD meaning"
+    return None
+
+
+def ai_operations(spec, operation_ids: list[str] | None = None) -> list:
+    """The selected operations the CRUD templates leave to an AI provider."""
+    chosen = set(operation_ids or ())
+    return [op for op in spec.operations if (not chosen or op.operation_id in chosen) and template_gap(op)]
+
+
 def build_api_model(spec, operation_ids: list[str] | None = None) -> ApiModel:
     builder = _Builder(spec)
     ops = spec.operations if not operation_ids else [o for o in spec.operations if o.operation_id in set(operation_ids)]
     resources: dict[str, Resource] = {}
     error_model = None
     for op in ops:
-        segments = [s for s in op.path.strip("/").split("/") if s]
-        on_item = bool(segments) and bool(_TEMPLATE.match(segments[-1]))
-        collection = segments[:-1] if on_item else segments
-        if not collection or _TEMPLATE.match(collection[-1]):
-            builder.gaps.append(f"{op.operation_id}: path {op.path} is not a collection or item path")
+        gap = template_gap(op)
+        if gap:
+            builder.gaps.append(f"{op.operation_id}: {gap}")
             continue
-        kind = {
-            ("get", False): "list",
-            ("post", False): "create",
-            ("get", True): "read",
-            ("put", True): "replace",
-            ("patch", True): "update",
-            ("delete", True): "delete",
-        }.get((op.method, on_item))
-        if kind is None:
-            builder.gaps.append(f"{op.operation_id}: {op.method.upper()} {op.path} has no CRUD meaning")
-            continue
+        kind, segments, collection, on_item = _crud_shape(op)
         success = sorted(c for c in op.responses if c.isdigit() and c.startswith("2"))
         status = int(success[0]) if success else {"create": 201, "delete": 204}.get(kind, 200)
         response_schema = _json_schema(op.responses.get(str(status), {}).get("content"))

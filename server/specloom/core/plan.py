@@ -14,7 +14,7 @@ from specloom.core.locate import join_pointer
 from specloom.core.specs.base import SpecDocument
 
 # Packs the planner knows how to lay out; any other language/framework is produced by an AI provider.
-TEMPLATE_PACKS = {("python", "fastapi"): "python-fastapi@1.0.0"}
+TEMPLATE_PACKS = {("python", "fastapi"): "python-fastapi@1.1.0"}
 DEFAULT_FRAMEWORK = {
     "python": "fastapi",
     "typescript": "express",
@@ -110,6 +110,8 @@ def _ext(language: str) -> str:
 
 
 def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
+    from specloom.core.apimodel import template_gap  # apimodel names things with plan's `snake`
+
     ops = spec.operations
     if selection:
         known = {op.operation_id for op in ops}
@@ -133,7 +135,16 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
 
     info = [source_of("/info")] if "info" in spec.data else []
     groups: dict[str, list] = {}
+    left_to_ai = []  # operations the pack's CRUD templates do not implement
     for op in ops:
+        crud_gap = template_gap(op) if pack else None
+        if crud_gap:
+            left_to_ai.append(op)
+            result.notes.append(
+                f"{op.operation_id} ({op.method.upper()} {op.path}): {crud_gap}; an AI provider implements it "
+                f"in {src_root}/routes/extensions{ext}."
+            )
+            continue
         groups.setdefault(_group_name(op), []).append(op)
         reason = _template_gap(spec, op)
         if reason and pack:
@@ -184,6 +195,10 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
         files.append(
             PlannedFile(f"{test_dir}/{test_name}", "test", producer, [source_of(op.pointer) for op in group_ops])
         )
+    if left_to_ai:
+        ai_sources = [source_of(op.pointer) for op in left_to_ai]
+        files.append(PlannedFile(f"{src_root}/routes/extensions{ext}", "source", "ai", ai_sources))
+        files.append(PlannedFile(f"{test_dir}/test_extensions{ext}", "test", "ai", list(ai_sources)))
     files.append(PlannedFile("README.md", "documentation", producer, list(info)))
 
 

@@ -4,9 +4,9 @@ Shape (version 1)::
 
     {"version": 1,
      "spec": {"path": "...", "hash": "..."},
-     "packs": {"python-fastapi": "1.0.0"},
+     "packs": {"python-fastapi": "1.1.0"},
      "generated_at": "2025-01-01T00:00:00+00:00",
-     "files": {"src/app.py": {"sha256": "...", "producer": "template:python-fastapi@1.0.0", "base": "..."}}}
+     "files": {"src/app.py": {"sha256": "...", "producer": "template:python-fastapi@1.1.0", "base": "..."}}}
 
 `base` is the exact generated content, the base of the next three-way merge. It is stored inline rather than
 as separate files under `.specloom/base/`: then the file list, the hashes and the bases change together in

@@ -48,6 +48,36 @@ def generation_prompt(spec, plan, language: str, coverage_threshold: float) -> P
     return Prompt(system_prompt(language), "\n\n".join(parts))
 
 
+def extension_prompt(spec, plan, template_files: dict[str, str], coverage_threshold: float) -> Prompt:
+    """The operations a template pack left, for a model to add beside the pack's own files."""
+    files = [f for f in plan.files if f.producer == "ai"]
+    module = next(f.path for f in files if f.purpose == "source")
+    wanted = {source.pointer for f in files for source in f.sources}
+    operations = [op for op in spec.operations if "#" + op.pointer in wanted]
+    listed = "\n".join(
+        f"- {op.operation_id}: {op.method.upper()} {op.path}"
+        + (f" — its x-specloom-logic: {quote(op.operation_id + ' logic', op.logic)}" if op.logic else "")
+        for op in operations
+    )
+    context = "\n\n".join(quote(path, text) for path, text in sorted(template_files.items()) if path.endswith(".py"))
+    parts = [
+        f"A template pack generated a FastAPI service from the OpenAPI specification {spec.path!r}; its files "
+        "are below. It left these operations, which you implement:",
+        listed,
+        f"Write {', '.join(f.path for f in files)}. `{module}` defines `router = APIRouter()` with one route per "
+        "operation (path, method and operation_id as in the specification); the app already includes that router "
+        "first. Reuse the generated modules: models, storage through `request.app.state.repositories`, the error "
+        "helpers and the same authentication dependency the generated routes use. The tests use the `client` and "
+        f"`anonymous` fixtures of tests/conftest.py and must bring the whole project to {coverage_threshold:g}% "
+        "line coverage. Do not rewrite any file of the pack.",
+        "The generated files:",
+        context,
+        "The specification:",
+        quote("specification", spec.source.text),
+    ]
+    return Prompt(system_prompt("python"), "\n\n".join(parts))
+
+
 def repair_prompt(first: Prompt, files: dict[str, str], problems: list[str], round_number: int) -> Prompt:
     """Gate findings back to a model, with the files that produced them."""
     shown = "\n\n".join(quote(path, text) for path, text in files.items())

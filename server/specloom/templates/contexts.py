@@ -39,8 +39,9 @@ def validate_variables(pack: Pack, given: dict[str, object]) -> dict[str, object
 
 
 def python_fastapi(
-    pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object]
+    pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object], extensions: bool = False
 ) -> tuple[dict, list, ApiModel]:
+    """`extensions`: an AI provider writes `<package>/routes/extensions.py` for what the templates leave."""
     from specloom.templates.fastapi_view import FastAPIView
 
     values = validate_variables(pack, variables)
@@ -110,6 +111,7 @@ def python_fastapi(
         "error_code_is_int": error_code_is_int,
         "behaviour": BEHAVIOUR,
         "date_types": _date_types(api, spec.deref),
+        "extensions": extensions,
     }
     return context, view.resources, api
 

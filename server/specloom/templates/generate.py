@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from specloom.core.apimodel import ai_operations
 from specloom.templates.contexts import CONTEXTS
 from specloom.templates.formatting import format_files
 from specloom.templates.packs import Pack, PackError
@@ -18,11 +19,17 @@ class RenderResult:
     dependencies: list[str] = field(default_factory=list)
 
 
-def render_spec(pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object]) -> RenderResult:
+def render_spec(
+    pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object], extensions: bool | None = None
+) -> RenderResult:
+    """`extensions`: whether an AI provider adds a router for the operations the templates leave
+    (None: whenever there are such operations, as in golden cases)."""
     builder = CONTEXTS.get((pack.language, pack.framework))
     if builder is None:
         raise PackError(f"{pack.ref} is for {pack.language}/{pack.framework}, which this specloom cannot render")
-    context, resources, api = builder(pack, spec, operation_ids, variables)
+    if extensions is None:
+        extensions = bool(ai_operations(spec, operation_ids))
+    context, resources, api = builder(pack, spec, operation_ids, variables, extensions)
     if not resources:
         raise PackError(f"{pack.ref} found no CRUD resource to implement in {spec.path}: " + "; ".join(api.gaps))
     rendered = render(pack, context, resources)

@@ -48,6 +48,7 @@ class Operation:
     request_body: dict | None
     responses: dict[str, dict]
     security: list | None
+    logic: str | None = None  # `x-specloom-logic`: behaviour in words, for an AI provider to implement
 
     @property
     def path_pointer(self) -> str:
@@ -360,6 +361,7 @@ def _collect_operations(spec: OpenAPISpec, checker: _Checker) -> set[str]:
                 request_body=resolver.deref(raw["requestBody"]) if isinstance(raw.get("requestBody"), dict) else None,
                 responses={str(code): resolver.deref(r) for code, r in responses.items() if isinstance(r, dict)},
                 security=raw.get("security", spec.data.get("security")),
+                logic=raw["x-specloom-logic"] if isinstance(raw.get("x-specloom-logic"), str) else None,
             )
             spec.operations.append(op)
             if op.declared_id:

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from .errors import install_error_handlers
 from .repository import Repositories
-from .routes import books, shelves
+from .routes import books, extensions, shelves
 from .security import TokenVerifier, tokens_from_env
 
 
@@ -15,6 +15,7 @@ def create_app(repositories: Repositories | None = None, verifier: TokenVerifier
     app.state.repositories = repositories or Repositories()
     app.state.verifier = verifier or tokens_from_env()
     install_error_handlers(app)
+    app.include_router(extensions.router)  # first, so its fixed paths win over templated ones
     app.include_router(shelves.router)
     app.include_router(books.router)
     return app
