@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-vscode lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check server tests bench
 	$(BIN)/pytest
+	$(MAKE) test-vscode
+
+# The VS Code extension: unit tests, the .vsix, and the end-to-end test in code-server + Chromium
+# (needs Node 20, npm, chromium and ripgrep; .ci/run installs them). Screenshots: client-vscode/test-artifacts/.
+test-vscode: $(STAMP)
+	cd client-vscode && npm ci --no-fund --no-audit && npm test && npm run package
+	client-vscode/e2e/install.sh
+	cd client-vscode && npm run e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check server tests bench
