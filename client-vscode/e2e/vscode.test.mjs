@@ -237,8 +237,8 @@ step('hovering an operation lists the files it would produce', async () => {
 
 step('"Generate implementation" from the code action delivers the files and the status bar says so', async () => {
   await goToLine('15:5'); // on `get`, the operation's key
-  // Generation is a source action (not a quick fix): VS Code lists those under "Source Action...".
-  await runCommand('Source Action...');
+  // Generating one operation is a refactor action: VS Code lists it in the Ctrl+. menu and under "Refactor...".
+  await runCommand('Refactor...');
   const action = page.locator('.action-widget .monaco-list-row', { hasText: 'Generate implementation for GET /books' });
   await action.waitFor();
   await screenshot('code-action');

@@ -177,7 +177,11 @@ async def test_quick_fix_corrects_the_ref_typo(client: LanguageClient, workspace
     fix = next(a for a in actions if isinstance(a, types.CodeAction) and a.kind == types.CodeActionKind.QuickFix)
     [edit] = fix.edit.changes[uri]
     assert edit.new_text == "'#/components/schemas/Item'" and edit.range == typo.range
-    assert any(isinstance(a, types.CodeAction) and a.title.startswith("Generate implementation") for a in actions)
+    kinds = {a.title: a.kind for a in actions if isinstance(a, types.CodeAction)}
+    assert kinds["Generate implementation for the whole spec"] == types.CodeActionKind.Source
+    assert any(
+        t.startswith("Generate implementation for ") and k == types.CodeActionKind.Refactor for t, k in kinds.items()
+    )
 
 
 async def test_edits_republish_with_the_new_version(client: LanguageClient, workspace: Path):

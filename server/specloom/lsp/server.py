@@ -487,7 +487,8 @@ def create_server() -> SpecloomServer:
             actions.append(
                 types.CodeAction(
                     title=f"Generate implementation for {element.name}",
-                    kind=types.CodeActionKind.Source,
+                    # refactor, not source: editors list it in the menu at the cursor (VS Code's Ctrl+.)
+                    kind=types.CodeActionKind.Refactor,
                     command=types.Command(
                         title="Generate implementation", command="specloom.generate", arguments=[uri, operation]
                     ),
