@@ -54,6 +54,7 @@ API_VERSION = 710  # supported by FoundationDB client libraries 7.1 and later
 OPEN_TIMEOUT_MS = 5_000
 TRANSACTION_TIMEOUT_MS = 10_000  # above FoundationDB's own 5 s limit, so that one is what usually ends a transaction
 VERIFY_BATCH = 500  # records per transaction while verifying, well within the 5 s limit
+VERIFY_BYTES = 4_000_000  # and no more bytes than this, whatever the records' size
 DEFAULT_ROOT = "specloom"
 _INSTALL = (
     "Install the FoundationDB client package (foundationdb-clients, from "
@@ -141,7 +142,17 @@ class FoundationDBAuditStore:
         data = redact(record.to_json())
         record_id = uuid.uuid4().hex
         body = canonical_json({**data, "record_id": record_id})
-        seq, prev_hash, digest, _ = self._run(self._append, self.layout, record_id, body, data, None)
+        try:
+            seq, prev_hash, digest, _ = self._run(self._append, self.layout, record_id, body, data, None)
+        except AuditStoreError:
+            # A commit cut off by the timeout may still have landed: report it rather than invite a duplicate.
+            try:
+                landed = self.get(record_id)
+            except AuditStoreError:
+                landed = None
+            if landed is None:
+                raise
+            return landed
         return StoredRecord(AuditRecord.from_json(data), seq, record_id, prev_hash, digest)
 
     def import_record(self, stored: StoredRecord) -> bool:
@@ -309,16 +320,18 @@ def _read_tx(tr: Any, layout: Layout, index: tuple, limit: int, spec_hash: str |
 
 
 def _walk_tx(tr: Any, layout: Layout, begin: bytes, batch: int) -> tuple[list, bytes | None, Head]:
-    """Up to `batch` whole records from `begin`, where to go on (None at the end), and the chain head."""
+    """Whole records from `begin` (up to `batch`, or `VERIFY_BYTES` once past the first), where to go on
+    (None at the end), and the chain head. The byte budget keeps big records inside the 5 s limit."""
     head = Head.from_bytes(_value(tr, layout.key(HEAD)))
     items: list[tuple[bytes, bytes]] = []
-    seen, last = 0, None
+    seen, size, last = 0, 0, None
     for kv in tr.get_range(begin, layout.range(RECORD)[1]):
         stamp = layout.versionstamp_of(kv.key)
         if stamp != last:
-            if seen == batch:
+            if seen == batch or (seen and size >= VERIFY_BYTES):
                 return items, kv.key, head
             seen, last = seen + 1, stamp
+        size += len(kv.value)
         items.append((kv.key, kv.value))
     return items, None, head
 
