@@ -449,7 +449,7 @@ class _Run:
         task = Task(
             self.spec.kind,
             opts.language,
-            {"spec": self.spec, "language": opts.language, "framework": opts.framework, "pack": None},
+            {"spec": self.spec, "language": opts.language, "framework": opts.framework},
             opts.max_cost_usd,
         )
         step = "validate" if round_name != "generate" else "execute"

@@ -8,7 +8,7 @@ retries and fallback on one vocabulary: retryable (429, 5xx, timeouts, lost conn
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Protocol, runtime_checkable
 
 from specloom.core.errors import SpecloomError
@@ -31,8 +31,6 @@ class Prompt:
 class Capabilities:
     languages: frozenset[str] | None = None  # None: any language
     context_window: int = 128_000
-    structured_output: bool = False
-    streaming: bool = True
 
     def supports(self, language: str) -> bool:
         return self.languages is None or language in self.languages
@@ -44,8 +42,6 @@ class Completion:
     model: str
     tokens_in: int = 0
     tokens_out: int = 0
-    # Files a provider produced without text (the template provider); else parsed from `text`.
-    files: dict[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,20 +123,6 @@ class Attempt:
     error: str | None = None
     status: int | None = None
     retry: int = 0
-    extra: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        data = {
-            "provider": self.provider,
-            "model": self.model,
-            "round": self.round,
-            "outcome": self.outcome,
-            "tokens_in": self.tokens_in,
-            "tokens_out": self.tokens_out,
-            "cost_usd": self.cost_usd,
-            "latency_ms": self.latency_ms,
-            "error": self.error,
-            "status": self.status,
-            "retry": self.retry,
-        }
-        return data | self.extra
+        return asdict(self)

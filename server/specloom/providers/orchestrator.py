@@ -193,23 +193,23 @@ class Orchestrator:
         raise _all_failed(self.primary, attempts)
 
     def _pass_over(self, name: str, provider: AIProvider, task: Task, prompt: Prompt) -> str | None:
-        """Why the router does not call this provider for this task, if it does not."""
-        breaker = self.breakers[name]
-        if not breaker.allow():
-            return f"circuit open after {breaker.failures} failure(s) in a row; next trial in {breaker.retry_in():.0f}s"
+        """Why the router does not call this provider for this task, if it does not.
+
+        The breaker is asked last: in its half-open state asking takes the one trial call.
+        """
         capabilities = provider.capabilities()
         if not capabilities.supports(task.language):
-            breaker.trial_running = False
             return f"does not generate {task.language}"
         tokens = prompt.estimated_tokens()
         if tokens > capabilities.context_window:
-            breaker.trial_running = False
             return f"prompt of about {tokens} tokens exceeds its context window of {capabilities.context_window}"
         if task.max_cost_usd is not None:
             estimate = provider.cost_estimate(tokens, tokens)
             if estimate > task.max_cost_usd:
-                breaker.trial_running = False
                 return f"estimated ${estimate:.4f} exceeds max_cost_usd ${task.max_cost_usd:.4f}"
+        breaker = self.breakers[name]
+        if not breaker.allow():
+            return f"circuit open after {breaker.failures} failure(s) in a row; next trial in {breaker.retry_in():.0f}s"
         return None
 
     def _wait_before_retry(self, failure: ProviderFailure, retry: int, deadline: float | None) -> float | None:

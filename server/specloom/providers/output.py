@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from specloom.core.errors import SpecloomError
-from specloom.core.specs.adr import _fence_language, file_line_path, is_comment_line
+from specloom.core.specs.adr import fence_language, file_line_path, is_comment_line
 from specloom.delivery.paths import safe_relative
 
 from .base import ProviderFailure
@@ -39,7 +39,7 @@ def parse_output(text: str, planned: list[str]) -> ParsedOutput:
         raise MalformedOutput("no fenced code block; expected one ``` block per file starting with a `File:` line")
     files: dict[str, str] = {}
     for number, fence in enumerate(fences, 1):
-        language = _fence_language(fence.info)
+        language = fence_language(fence.info)
         lines = fence.content.splitlines()
         path, row = _file_line(lines, language)
         if path is None:

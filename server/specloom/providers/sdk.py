@@ -15,7 +15,6 @@ import time
 
 from .base import Capabilities, Completion, Pricing, Prompt, ProviderFailure, StreamProgress
 
-KINDS = ("anthropic", "openai", "gemini", "ollama")
 DEFAULT_MAX_TOKENS = 8192
 
 
@@ -89,11 +88,10 @@ class SdkProvider:
     async def generate(self, prompt: Prompt, context: dict, on_progress: StreamProgress | None = None) -> Completion:
         try:
             return await self._stream(self.client(), prompt, on_progress or (lambda received: None))
-        except ProviderFailure as failure:
+        except Exception as exc:  # ours, or the SDK's own errors mapped to one vocabulary
+            failure = exc if isinstance(exc, ProviderFailure) else classify(exc)
             failure.message = self._scrub(failure.message)
-            raise
-        except Exception as exc:  # the SDK's own errors, mapped to one vocabulary
-            raise self._scrub_failure(classify(exc)) from None
+            raise failure from None
 
     async def health(self) -> str:
         missing = self.missing_key()
@@ -115,10 +113,6 @@ class SdkProvider:
     def _scrub(self, text: str) -> str:
         key = os.environ.get(self.api_key_env or "", "")
         return text.replace(key, "[REDACTED]") if len(key) >= 4 else text
-
-    def _scrub_failure(self, failure: ProviderFailure) -> ProviderFailure:
-        failure.message = self._scrub(failure.message)
-        return failure
 
 
 class OpenAIProvider(SdkProvider):

@@ -1,7 +1,9 @@
-"""The deterministic provider: a versioned template pack, the floor of every fallback chain.
+"""The template provider's place in a fallback chain: the floor under the AI providers.
 
-It renders what a pack fully describes (OpenAPI CRUD for python/fastapi) and nothing else: asked
-for an ADR, a story or a language without a pack it says so, and the router records it as skipped.
+The pipeline renders a pack itself, before any model is asked, for everything a pack describes
+(OpenAPI CRUD for python/fastapi). What reaches the chain is work no pack can do, so here the
+template provider declines it, by name; the router records that as skipped, and the templates'
+own output is what remains when every model fails.
 """
 
 from __future__ import annotations
@@ -14,18 +16,12 @@ class TemplateProvider:
     model = "packs"
 
     async def generate(self, prompt: Prompt, context: dict, on_progress: StreamProgress | None = None) -> Completion:
-        pack, spec = context.get("pack"), context.get("spec")
-        kind = getattr(spec, "kind", None) or context.get("kind", "this spec")
-        if pack is None or kind != "openapi":
-            target = "/".join(filter(None, (context.get("language"), context.get("framework"))))
-            raise Unsupported(f"no template pack renders {kind} for {target or 'this language'}")
-        from specloom.templates.generate import render_spec
-
-        result = render_spec(pack, spec, context.get("operations"), context.get("variables") or {})
-        return Completion(text="", model=pack.ref, files={f.path: f.content for f in result.files})
+        kind = context.get("kind", "this spec")
+        target = "/".join(filter(None, (context.get("language"), context.get("framework")))) or "this language"
+        raise Unsupported(f"no template pack renders {kind} for {target}")
 
     def capabilities(self) -> Capabilities:
-        return Capabilities(streaming=False)
+        return Capabilities()
 
     def cost_estimate(self, tokens_in: int, tokens_out: int = 0) -> float:
         return 0.0
