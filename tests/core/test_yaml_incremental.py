@@ -10,6 +10,12 @@ from specloom.core.specs import yaml_incremental
 from specloom.core.specs.yamldoc import _normalize, load_data
 from tests.helpers import EXAMPLES
 
+
+@pytest.fixture(autouse=True)
+def keeping(monkeypatch):
+    monkeypatch.setattr(yaml_incremental, "_keep", 8)
+
+
 SPECS = ["openapi/bookstore.yaml", "openapi/library.yaml", "openapi/public/petstore-expanded.yaml"]
 
 

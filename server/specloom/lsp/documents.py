@@ -6,7 +6,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 
 from specloom.core.findings import Finding, Position
 from specloom.core.source import SourceText
@@ -54,6 +53,9 @@ def analyze(
     open_texts: Mapping[str, str] | None = None,
 ) -> Analysis:
     """`open_texts` (absolute path -> editor text) stands in for the disk for referenced files."""
+    from specloom.core.specs import yaml_incremental
+
+    yaml_incremental.keep_last_parses()  # an editor re-checks the same big files edit after edit
     source = SourceText(path, text.replace("\r\n", "\n"))
     kind = detect_kind(path, text)
     lines = source.text.split("\n")
@@ -68,15 +70,11 @@ def _dependencies(spec: SpecDocument, workspace_root: Path | None) -> frozenset[
     resolver = getattr(spec, "resolver", None)
     if resolver is not None:  # OpenAPI: files reached through `$ref`, and those that could not be read
         return frozenset(set(resolver.documents) | set(resolver.file_problems)) - {own}
+    from specloom.core.specs.adr import link_paths  # not at import: the server starts without the ADR parser
+
     out = set()
-    for link in getattr(spec, "links", ()):  # ADRs: linked specs and ADRs, as the broken-link check resolves them
-        if link.kind == "other" or "://" in link.target:
-            continue
-        relative = unquote(link.target.split("#", 1)[0].split("?", 1)[0])
-        if not relative:
-            continue
-        bases = [Path(own).parent] + ([workspace_root] if workspace_root is not None else [])
-        if relative.startswith("/"):
-            bases, relative = bases[1:], relative.lstrip("/")
-        out.update(os.path.abspath(base / relative) for base in bases)
+    for link in getattr(spec, "links", ()):  # ADRs: linked specs and ADRs, resolved as the broken-link check does
+        found = link_paths(link.target, Path(own).parent, workspace_root, also_from_root=True)
+        if link.kind != "other" and found is not None:
+            out.update(os.path.abspath(candidate) for candidate in found[1])
     return frozenset(out) - {own}

@@ -706,7 +706,7 @@ def _spec_block(doc: _Doc) -> _KeyValues | None:
             else:
                 runs.append(range(line, line + 1))
     for block in doc.blocks:
-        if block.kind == "fence" and _fence_language(block.info) in _PLAIN_FENCES:
+        if block.kind == "fence" and fence_language(block.info) in _PLAIN_FENCES:
             runs.append(range(block.first_line + 1, block.first_line + 1 + block.content.count("\n")))
     for lines in sorted(runs, key=lambda run: run.start):
         pairs = _key_values(doc, lines)
@@ -809,16 +809,25 @@ _FENCE_OPENER = re.compile(r"^.*?(?:`{3,}|~{3,})[ \t]*")
 
 def file_line_path(line: str, language: str) -> str | None:
     """The path a `File:` comment line names, in `language`'s comment syntax, or None."""
-    for style in _COMMENT_STYLES.get(language, _ALL_STYLES):
-        match = _FILE_LINE_PATTERNS[style].match(line)
-        if match:
-            path = match.group("path")
-            if len(path) >= 2 and path[0] in "`'\"" and path[-1] == path[0]:
-                path = path[1:-1]
-            while path.startswith("./"):
-                path = path[2:]
-            return path
-    return None
+    match = _match_file_line(line, language)
+    return _clean_file_path(match.group("path"))[0] if match else None
+
+
+def _match_file_line(line: str, language: str) -> re.Match | None:
+    return next(
+        (m for style in _COMMENT_STYLES.get(language, _ALL_STYLES) if (m := _FILE_LINE_PATTERNS[style].match(line))),
+        None,
+    )
+
+
+def _clean_file_path(path: str) -> tuple[str, int]:
+    """The path without quotes or leading `./`, and how many characters went from its front."""
+    skipped = 0
+    if len(path) >= 2 and path[0] in "`'\"" and path[-1] == path[0]:
+        path, skipped = path[1:-1], 1
+    while path.startswith("./"):
+        path, skipped = path[2:], skipped + 2
+    return path, skipped
 
 
 def is_comment_line(line: str, language: str) -> bool:
@@ -826,7 +835,7 @@ def is_comment_line(line: str, language: str) -> bool:
     return line.lstrip().startswith(tuple(start for style in styles for start in _COMMENT_STARTS[style]))
 
 
-def _fence_language(info: str) -> str:
+def fence_language(info: str) -> str:
     match = re.match(r"\{?\.?([^\s{}]+)", info.strip())
     return match.group(1).lower() if match else ""
 
@@ -873,7 +882,7 @@ def _read_code_blocks(spec: ADRSpec, doc: _Doc) -> None:
     for block in doc.blocks:
         if block.kind != "fence":
             continue
-        language = _fence_language(block.info)
+        language = fence_language(block.info)
         fence = _fence_lines(doc, block)
         file_block = _file_block(doc, block, fence, language, parts)
         pointer = file_block.pointer if file_block else None
@@ -911,26 +920,22 @@ def _read_code_blocks(spec: ADRSpec, doc: _Doc) -> None:
 
 
 def _file_block(doc: _Doc, block: _Block, fence: _FenceLines, language: str, parts: dict[str, int]) -> FileBlock | None:
-    styles = _COMMENT_STYLES.get(language, _ALL_STYLES)
-    comment_starts = tuple(start for style in styles for start in _COMMENT_STARTS[style])
     for row, text in enumerate(fence.lines[:_FILE_LINE_WINDOW]):
         if not text.strip():
             continue
         raw = doc.lines[fence.first_line + row][fence.columns[row] :]
         # The raw line keeps characters markdown-it replaces (NUL); fall back to the content if they differ.
         written = raw if raw.replace("\r", " ").replace("\0", "\ufffd") == text else text
-        match = next((m for style in styles if (m := _FILE_LINE_PATTERNS[style].match(written))), None)
+        match = _match_file_line(written, language)
         if match is None:
-            if text.lstrip().startswith(comment_starts):
+            if is_comment_line(text, language):
                 continue
             return None
         path = match.group("path")
         line = fence.first_line + row
         column = fence.columns[row] + match.start("path") if written is raw else max(doc.lines[line].rfind(path), 0)
-        if len(path) >= 2 and path[0] in "`'\"" and path[-1] == path[0]:
-            path, column = path[1:-1], column + 1
-        while path.startswith("./"):
-            path, column = path[2:], column + 2
+        path, skipped = _clean_file_path(path)
+        column += skipped
         parts[path] = parts.get(path, 0) + 1
         code = "\n".join(fence.lines[:row] + fence.lines[row + 1 :])
         whole = Range(doc.trimmed_span(block.first_line).start, doc.end_of_last_text(block.first_line, block.end_line))
@@ -1054,23 +1059,36 @@ def _check_links(spec: ADRSpec, links: list[tuple[Link, bool]], workspace_root: 
     if adr_folder is not None and not _exists(adr_folder):
         adr_folder = None
     for link, backticked in links:
-        target = link.target
-        if not target or target.startswith(("#", "//")) or _SCHEME.match(target):
+        found = link_paths(link.target, adr_folder, workspace_root, also_from_root=backticked)
+        if found is None:
             continue
-        written_path = target.split("#", 1)[0].split("?", 1)[0]
-        relative = unquote(written_path)
-        if not relative:
+        written_path, candidates = found
+        if not candidates or any(_exists(candidate) for candidate in candidates):
             continue
-        if relative.startswith("/"):
-            bases = [workspace_root] if workspace_root is not None else []
-            relative = relative.lstrip("/")
-        else:
-            bases = [adr_folder] if adr_folder is not None else []
-            if backticked and workspace_root is not None:
-                bases.append(workspace_root)
-        if not bases or any(_exists(base / relative) for base in bases):
-            continue
-        spec.findings.append(_broken_link(spec, link, bases[0] / relative, written_path))
+        spec.findings.append(_broken_link(spec, link, candidates[0], written_path))
+
+
+def link_paths(
+    target: str, adr_folder: Path | None, workspace_root: Path | None, also_from_root: bool
+) -> tuple[str, list[Path]] | None:
+    """(the path as written, the files it may name), or None for anchors, URLs and empty paths.
+
+    `/x` is from the workspace root; `x` from the ADR's folder, and from the root too if `also_from_root`.
+    """
+    if not target or target.startswith(("#", "//")) or _SCHEME.match(target):
+        return None
+    written_path = target.split("#", 1)[0].split("?", 1)[0]
+    relative = unquote(written_path)
+    if not relative:
+        return None
+    if relative.startswith("/"):
+        bases = [workspace_root] if workspace_root is not None else []
+        relative = relative.lstrip("/")
+    else:
+        bases = [adr_folder] if adr_folder is not None else []
+        if also_from_root and workspace_root is not None:
+            bases.append(workspace_root)
+    return written_path, [base / relative for base in bases]
 
 
 def _broken_link(spec: ADRSpec, link: Link, missing: Path, written_path: str) -> Finding:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -508,7 +510,7 @@ def _check_refs(spec: OpenAPISpec, checker: _Checker) -> None:
         if id(doc) in walked:
             continue
         walked.add(id(doc))
-        for pointer, ref in _per_entry("refs", doc.data, _refs):
+        for pointer, ref in _per_entry("refs", doc.path, doc.data, _refs):
             target = resolver.follow({"$ref": ref}, doc, pointer)
             if isinstance(target, Target):
                 if target.doc not in queue and id(target.doc) not in walked:
@@ -579,9 +581,11 @@ def _lookup_parent(target: Unresolved):
 
 # Results of whole-document walks per path item or component, by the entry object itself: after a
 # one-block re-parse (yaml_incremental) every other entry is the same object as before, so a keystroke
-# in a multi-megabyte spec re-walks one entry. Entries are never mutated after loading.
-_ENTRY_MEMO: dict[tuple[str, int, tuple], tuple[object, list]] = {}
-_ENTRY_MEMO_LIMIT = 50_000
+# in a multi-megabyte spec re-walks one entry. Entries are never mutated after loading. Only the last
+# analysis of each file is kept, so old versions' trees are not held on to.
+_ENTRY_MEMO: OrderedDict[tuple[str, str], dict[tuple[int, tuple], tuple[object, list]]] = OrderedDict()
+_ENTRY_MEMO_FILES = 16
+_ENTRY_MEMO_LOCK = threading.Lock()  # the language server analyses several files at once
 
 
 def _entries(data: object):
@@ -602,20 +606,26 @@ def _entries(data: object):
             yield (key,), value
 
 
-def _per_entry(name: str, data: object, walk) -> list:
-    """`walk(value, parts)` over every entry of the document, reusing what unchanged entries gave."""
+def _per_entry(name: str, path: str, data: object, walk) -> list:
+    """`walk(value, parts)` over every entry of the document at `path`, reusing what unchanged entries gave."""
     out: list = []
-    if len(_ENTRY_MEMO) > _ENTRY_MEMO_LIMIT:
-        _ENTRY_MEMO.clear()
+    with _ENTRY_MEMO_LOCK:
+        last = _ENTRY_MEMO.pop((name, path), {})
+    kept: dict[tuple[int, tuple], tuple[object, list]] = {}
     for parts, value in _entries(data):
         if not isinstance(value, (dict, list)):
             out.extend(walk(value, parts))
             continue
-        key = (name, id(value), parts)
-        hit = _ENTRY_MEMO.get(key)
+        key = (id(value), parts)
+        hit = last.get(key)
         if hit is None or hit[0] is not value:
-            hit = _ENTRY_MEMO[key] = (value, list(walk(value, parts)))
+            hit = (value, list(walk(value, parts)))
+        kept[key] = hit
         out.extend(hit[1])
+    with _ENTRY_MEMO_LOCK:
+        _ENTRY_MEMO[(name, path)] = kept
+        while len(_ENTRY_MEMO) > _ENTRY_MEMO_FILES:
+            _ENTRY_MEMO.popitem(last=False)
     return out
 
 
@@ -654,7 +664,7 @@ def _check_text(spec: OpenAPISpec, checker: _Checker) -> None:
                 at="value",
                 suggestion="Use https:// for every non-local server.",
             )
-    for code, pointer, message, arguments in _per_entry("text", spec.data, _text_findings):
+    for code, pointer, message, arguments in _per_entry("text", spec.path, spec.data, _text_findings):
         checker.add(code, message, pointer, **arguments)
 
 

@@ -18,21 +18,23 @@ from collections import OrderedDict
 import yaml_rs
 
 MIN_CHARS = 200_000  # below this a full parse takes a few milliseconds anyway
-_KEEP = 8  # files remembered
+_keep = 0  # files remembered: none until an editor session asks (a CLI run would only pay for it)
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s,\[{:-])[&*][^\s,\[\]{}]")
 
 _lock = threading.Lock()
 _last: OrderedDict[str, tuple[list[str], object]] = OrderedDict()  # path -> (lines, normalized data)
 
 
-def remember(path: str, text: str, data: object, lines: list[str] | None = None) -> None:
-    if len(text) < MIN_CHARS or not isinstance(data, dict) or _has_document_markers(text):
+def keep_last_parses(files: int = 8) -> None:
+    """Remember the last parse of up to `files` big files, for `reparse`; the language server calls this."""
+    global _keep
+    _keep = files
+
+
+def remember(path: str, text: str, data: object) -> None:
+    if not _keep or len(text) < MIN_CHARS or not isinstance(data, dict) or _has_document_markers(text):
         return
-    with _lock:
-        _last[path] = (lines or text.split("\n"), data)
-        _last.move_to_end(path)
-        while len(_last) > _KEEP:
-            _last.popitem(last=False)
+    _store(path, text.split("\n"), data)
 
 
 def reparse(path: str, text: str, normalize) -> object | None:
@@ -90,6 +92,8 @@ def _store(path: str, lines: list[str], data: object) -> None:
     with _lock:
         _last[path] = (lines, data)
         _last.move_to_end(path)
+        while len(_last) > _keep:
+            _last.popitem(last=False)
 
 
 def _changed_lines(old: list[str], new: list[str]) -> tuple[int, int, int]:
