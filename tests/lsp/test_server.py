@@ -1,9 +1,7 @@
 """The language server through a real LSP client (pytest-lsp), with VS Code's and Neovim's capabilities."""
 
 import asyncio
-import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Union
@@ -15,6 +13,7 @@ from pygls.uris import to_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.helpers import EXAMPLES
+from tests.lsp.raw_client import RawServer
 
 
 @pytest.fixture(scope="module")
@@ -260,42 +259,14 @@ async def test_an_editor_that_rejects_the_files_gets_nothing_written(client: Lan
 
 
 def test_a_request_with_unconvertible_params_is_answered():
-    # A raw client: pygls' own client cannot even send such a request.
-    server = subprocess.Popen(
-        [sys.executable, "-m", "specloom", "serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-
-    def send(message: dict) -> None:
-        body = json.dumps(message).encode()
-        server.stdin.write(f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
-        server.stdin.flush()
-
-    def receive() -> dict:
-        length = 0
-        while line := server.stdout.readline().strip():
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        return json.loads(server.stdout.read(length))
-
-    try:
-        send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
-        while receive().get("id") != 1:
-            pass
-        send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
-        send({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {"textDocument": 5}})
-        answer = receive()
-        while answer.get("id") != 2:
-            answer = receive()
-        assert answer["error"]["code"] == -32602  # Invalid Params, and an answer at all
-        send({"jsonrpc": "2.0", "id": 3, "method": "shutdown"})
-        while receive().get("id") != 3:
-            pass
-    finally:
-        server.kill()
-        server.wait()
+    with RawServer() as server:
+        server.send({"id": 1, "method": "initialize", "params": {"capabilities": {}}})
+        server.answer(1)
+        server.send({"method": "initialized", "params": {}})
+        server.send({"id": 2, "method": "textDocument/hover", "params": {"textDocument": 5}})
+        assert server.answer(2)["error"]["code"] == -32602  # Invalid Params, and an answer at all
+        server.send({"id": 3, "method": "shutdown"})
+        server.answer(3)
 
 
 async def test_specs_on_disk_are_checked_without_being_opened(client: LanguageClient, workspace: Path):

@@ -1,31 +1,16 @@
 """The start-up code cache: filled on the first start, used after, and never a reason not to start."""
 
-import json
 import os
 import subprocess
 import sys
 
+from tests.lsp.raw_client import RawServer
+
 
 def initialize(env: dict) -> dict:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "specloom", "serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}).encode()
-    try:
-        server.stdin.write(f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
-        server.stdin.flush()
-        length = 0
-        while line := server.stdout.readline().strip():
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        return json.loads(server.stdout.read(length))
-    finally:
-        server.kill()
-        server.wait()
+    with RawServer(env) as server:
+        server.send({"id": 1, "method": "initialize", "params": {"capabilities": {}}})
+        return server.answer(1)
 
 
 def test_the_cache_is_written_on_the_first_start_and_a_corrupt_one_is_ignored(tmp_path):
