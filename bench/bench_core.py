@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PLAID = ROOT / "examples/openapi/public/plaid-2020-09-14.yml"
 BOOKSTORE = ROOT / "examples/openapi/bookstore.yaml"
+RATE_LIMITER_ADR = ROOT / "examples/adr/0003-rate-limiter.md"
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -56,6 +57,19 @@ def main() -> None:
     plaid, _ = parse_path(PLAID)
     report("parse + check plaid, in-process", timed(lambda: parse_path(PLAID), 3))
     report("plan plaid (329 operations), in-process", timed(lambda: plan(plaid), 3))
+
+    from specloom.core.source import SourceText
+    from specloom.core.specs.adr import parse_adr
+
+    big_adr = _a_2000_line_adr()
+    parse_adr(SourceText("big.md", big_adr))  # warm the tree-sitter grammars once
+    report("parse a 2000-line ADR, in-process", timed(lambda: parse_adr(SourceText("big.md", big_adr)), 10), 0.050)
+
+
+def _a_2000_line_adr() -> str:
+    text = RATE_LIMITER_ADR.read_text()
+    body = text.split("\n", 7)[7]
+    return "\n".join((text + body * 30).split("\n")[:2000])
 
 
 if __name__ == "__main__":

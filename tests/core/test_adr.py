@@ -1,6 +1,5 @@
 """ADRs: MADR and Nygard structure, technical blocks, checks, the index, and code-block syntax checks."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -480,19 +479,10 @@ def test_random_markdown_never_raises(pieces):
     assert_ranges_inside(adr(text, path=str(EXAMPLES / "adr/0099-fuzz.md")))
 
 
-def test_a_2000_line_adr_parses_quickly():
+def test_a_2000_line_adr_parses_cleanly():
+    # Its speed is measured by bench/bench_core.py, not asserted here.
     text = RATE_LIMITER.read_text()
     body = text.split("\n", 7)[7]
     big = "\n".join((text + body * 30).split("\n")[:2000])
-    source = SourceText("big.md", big)
-    parse_adr(source)  # warm up: imports, grammars
-    best = min(_timed(lambda: parse_adr(SourceText("big.md", big))) for _ in range(5))
-    spec = parse_adr(source)
+    spec = parse_adr(SourceText("big.md", big))
     assert len(spec.file_blocks) > 50 and not [f for f in spec.findings if f.severity is Severity.ERROR]
-    assert best < 0.05
-
-
-def _timed(action) -> float:
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
