@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -125,10 +125,13 @@ def skipped(name: str, reason: str) -> GateResult:
 
 
 async def guarded(
-    name: str, cfg: GateConfig, cancel: asyncio.Event | None, body: Awaitable[list[GateFinding]]
+    name: str, cfg: GateConfig, cancel: asyncio.Event | None, body: Coroutine[object, object, list[GateFinding]]
 ) -> GateResult:
     """Run a gate's work within its budget and until `cancel` is set; crashes and timeouts fail the gate."""
     start = time.perf_counter()
+    if cancel is not None and cancel.is_set():
+        body.close()  # never started: no process to spawn only to kill it
+        return GateResult(name, False, 0.0, [], skipped_reason="cancelled")
     budget = cfg.budget(name)
     work = asyncio.ensure_future(body)
     tasks = [work] if cancel is None else [work, asyncio.ensure_future(cancel.wait())]
@@ -140,6 +143,9 @@ async def guarded(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
     duration_ms = (time.perf_counter() - start) * 1000
+    # A gate that finished as the cancel came in still counts as cancelled: the run is being abandoned.
+    if cancel is not None and cancel.is_set():
+        return GateResult(name, False, duration_ms, [], skipped_reason="cancelled")
     if not work.cancelled():
         exc = work.exception()
         findings = (
@@ -149,8 +155,6 @@ async def guarded(
         )
         passed = all(f.severity != "error" for f in findings)
         return GateResult(name, passed, duration_ms, findings)
-    if cancel is not None and cancel.is_set():
-        return GateResult(name, False, duration_ms, [], skipped_reason="cancelled")
     message = f"gate {name} exceeded its {budget:g} s budget"
     return GateResult(name, False, duration_ms, [whole_run(name, "timeout", message)], timed_out=True)
 

@@ -188,6 +188,8 @@ class SpecloomServer(LanguageServer):
             analysis = None
         if uri in self.workspace.text_documents:
             return False  # opened while this ran: the editor's buffer wins
+        if not self.in_workspace(path):
+            analysis = None  # its folder was removed while this ran
         if analysis is None or analysis.spec is None:
             if uri in self.analyses:
                 self.forget(uri)
@@ -220,16 +222,20 @@ class SpecloomServer(LanguageServer):
             await asyncio.wait([task])
         return self.analyses.get(uri)
 
+    def folder_paths(self) -> list[Path]:
+        folders = [Path(to_fs_path(f.uri)) for f in (self.workspace.folders or {}).values()]
+        return folders or ([self.root()] if self.root() else [])
+
+    def in_workspace(self, path: Path) -> bool:
+        folders = self.folder_paths()
+        return not folders or any(path.resolve().is_relative_to(folder.resolve()) for folder in folders)
+
     async def scan_workspace(self, folders: list[Path] | None = None) -> int:
         """Check every spec in the workspace folders, open or not; returns how many were checked."""
         from specloom.core.workspace import candidate_files
 
-        if folders is None:
-            folders = [Path(to_fs_path(f.uri)) for f in (self.workspace.folders or {}).values()] or (
-                [self.root()] if self.root() else []
-            )
         checked = 0
-        for folder in folders:
+        for folder in self.folder_paths() if folders is None else folders:
             for path in await asyncio.to_thread(lambda f=folder: list(candidate_files(f))):
                 if self.uri_of(str(path)) in self.workspace.text_documents:
                     continue  # open documents follow the editor's text, not the disk
