@@ -60,11 +60,16 @@ def served(request, tmp_path: Path):
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"the generated service exited with {server.returncode} before serving on port {port}")
         try:
             httpx.get(url + "/openapi.json", timeout=1)
             break
         except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                os.killpg(server.pid, 9)
+                pytest.fail("the generated service did not answer within 30 s")
             time.sleep(0.1)
     try:
         yield EXAMPLES / spec_name, url, ({header[0]: header[1]} if header else {})

@@ -317,9 +317,11 @@ def create_server() -> SpecloomServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: SpecloomServer, params: types.InitializedParams) -> None:
+        # The folders of now: one added while the client answers below is scanned by its own notification.
+        folders = ls.folder_paths()
         await ls.fetch_settings()
         await ls.watch_files()
-        await ls.scan_workspace()
+        await ls.scan_workspace(folders)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: SpecloomServer, params: types.DidChangeConfigurationParams) -> None:
@@ -424,13 +426,14 @@ def create_server() -> SpecloomServer:
         return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics(uri), result_id=result_id)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls: SpecloomServer, params: types.HoverParams) -> types.Hover | None:
+    async def hover(ls: SpecloomServer, params: types.HoverParams) -> types.Hover | None:
         analysis = ls.analyses.get(params.text_document.uri)
         if analysis is None or analysis.spec is None:
             return None
         element = analysis.element_at(from_lsp_position(params.position, analysis.lines))
         if element is None:
             return None
+        await asyncio.to_thread(analysis.plan)  # a big spec's first plan takes a while; the loop keeps serving
         text = planned_files_markdown(analysis, element, _target(ls))
         if text is None:
             return None
@@ -513,9 +516,9 @@ def create_server() -> SpecloomServer:
         return actions
 
     @server.command("specloom.previewPlan")
-    def preview_plan(ls: SpecloomServer, uri: str) -> dict | None:
+    async def preview_plan(ls: SpecloomServer, uri: str) -> dict | None:
         analysis = ls.analyses.get(uri)
-        plan = analysis.plan() if analysis is not None else None
+        plan = await asyncio.to_thread(analysis.plan) if analysis is not None else None
         return plan.to_json() if plan is not None else None
 
     @server.command("specloom.generate")
