@@ -165,8 +165,9 @@ def _check(args) -> int:
 
 def _plan(args) -> int:
     from specloom.core.findings import Severity
-    from specloom.core.plan import PlanError, plan
+    from specloom.core.plan import PlanError
     from specloom.core.specs import parse_path
+    from specloom.templates.layout import plan_generation
 
     config = _load_config(Path(args.spec))
     path = Path(args.spec)
@@ -182,7 +183,11 @@ def _plan(args) -> int:
     language = args.language or config.generation.language
     framework = args.framework or (config.generation.framework if language == "python" else None)
     try:
-        result = plan(spec, operations, language, framework)
+        gen = config.generation
+        overlays = [_workspace_root(path.parent) / o for o in gen.template_overlays]
+        result = plan_generation(
+            spec, operations, language, framework, overlays, dict(gen.templates), dict(gen.variables)
+        )
     except PlanError as exc:
         raise _UsageError(str(exc)) from exc
     if args.json:

@@ -268,10 +268,19 @@ class _Run:
 
             self.context = build_context(opts.target)
         with self._timed("plan"):
-            from specloom.core.plan import PlanError, plan
+            from specloom.core.plan import PlanError
+            from specloom.templates.layout import plan_generation
 
             try:
-                self.plan = plan(self.spec, opts.operations, opts.language, opts.framework)
+                self.plan = plan_generation(
+                    self.spec,
+                    opts.operations,
+                    opts.language,
+                    opts.framework,
+                    opts.overlays,
+                    opts.pack_ranges,
+                    opts.variables,
+                )
             except PlanError as exc:
                 outcome.exit_code, outcome.outcome, outcome.message = INVALID_SPEC, "invalid_spec", str(exc)
                 return
@@ -399,7 +408,10 @@ class _Run:
         for f in result.files:
             self.files[f.path] = f.content
             self.producers[f.path] = f"template:{pack.ref}"
-            self.sources_by_file[f.path] = planned.get(f.path) or self._sources_for(f.resource)
+            sources = planned.get(f.path)
+            if not sources or {s["pointer"] for s in sources} == {"#/info"}:
+                sources = self._sources_for(f.resource)  # shared scaffolding fails on behalf of what was generated
+            self.sources_by_file[f.path] = sources
         outcome.files = len(self.files)
         outcome.lines = sum(c.count("\n") for c in self.files.values())
         return True
@@ -507,7 +519,9 @@ class _Run:
         return await self._ask(prompt, f"repair {round_number}", planned, prefer=provider)
 
     def _sources_for(self, resource: str | None) -> list[dict]:
-        ops = [op for op in self.spec.operations if resource and op.path.startswith(resource)] or self.spec.operations
+        chosen = set(self.opts.operations or ())
+        selected = [op for op in self.spec.operations if not chosen or op.operation_id in chosen]
+        ops = [op for op in selected if resource and op.path.startswith(resource)] or selected
         return [
             {"pointer": "#" + op.pointer, "range": self.spec.locate(op.pointer).key.to_json(), "path": self.spec.path}
             for op in ops

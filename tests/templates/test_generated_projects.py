@@ -1,5 +1,6 @@
 """Generated projects are real: their own test suites pass with full coverage, ruff- and bandit-clean."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 
 from specloom.core.specs import parse_path
 from specloom.templates.generate import render_spec
+from specloom.templates.layout import plan_generation
 from specloom.templates.packs import PackError, discover, select
 from tests.helpers import EXAMPLES
 
@@ -16,6 +18,13 @@ SPECS = [
     "openapi/library.yaml",
     "openapi/public/petstore.yaml",
     "openapi/public/petstore-expanded.yaml",
+    str(Path(__file__).parent / "specs/same-name-collections.yaml"),
+]
+SELECTIONS = [(s, None) for s in SPECS] + [
+    ("openapi/bookstore.yaml", ["listBooks"]),
+    ("openapi/bookstore.yaml", ["replaceBook", "getAuthor"]),
+    ("openapi/library.yaml", ["deleteShelfBook", "getShelf"]),
+    ("openapi/library.yaml", ["updateShelf"]),
 ]
 
 
@@ -40,16 +49,7 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize(
-    ("spec", "operations"),
-    [(s, None) for s in SPECS]
-    + [
-        ("openapi/bookstore.yaml", ["listBooks"]),
-        ("openapi/bookstore.yaml", ["replaceBook", "getAuthor"]),
-        ("openapi/library.yaml", ["deleteShelfBook", "getShelf"]),
-        ("openapi/library.yaml", ["updateShelf"]),
-    ],
-)
+@pytest.mark.parametrize(("spec", "operations"), SELECTIONS)
 def test_generated_project_passes_its_own_tests_with_full_coverage(spec: str, operations, tmp_path: Path):
     assert generate(EXAMPLES / spec, tmp_path, operations) == []
     tests = run(["coverage", "run", "-m", "pytest", "-q", "-p", "no:cacheprovider"], tmp_path)
@@ -87,3 +87,25 @@ def test_generated_code_has_no_stubs(tmp_path: Path):
 def test_a_nested_collection_without_its_parent_is_refused_with_what_to_add(tmp_path: Path):
     with pytest.raises(PackError, match="add an operation of /shelves"):
         generate(EXAMPLES / "openapi/library.yaml", tmp_path, ["deleteShelfBook"])
+
+
+@pytest.mark.parametrize(("spec", "operations"), SELECTIONS)
+def test_the_plan_names_exactly_the_files_the_pack_renders(spec: str, operations):
+    parsed, _ = parse_path(EXAMPLES / spec)
+    planned = plan_generation(parsed, operations)
+    rendered = render_spec(select(discover()[0], "python-fastapi"), parsed, operations, {})
+    assert sorted(f.path for f in planned.files if f.producer.startswith("template:")) == sorted(
+        f.path for f in rendered.files
+    )
+    by_path = {f.path: f for f in planned.files}
+    for f in rendered.files:
+        if f.resource:  # a per-resource file comes from its resource's operations, as hovers and gate failures say
+            paths = {s.pointer.split("/")[2].replace("~1", "/").replace("~0", "~") for s in by_path[f.path].sources}
+            assert paths and all(re.fullmatch(re.escape(f.resource) + r"(/\{[^/]+\})?", p) for p in paths), f.path
+
+
+def test_a_plan_the_pack_cannot_render_says_why_and_plans_no_template_file():
+    parsed, _ = parse_path(EXAMPLES / "openapi/library.yaml")
+    planned = plan_generation(parsed, ["deleteShelfBook"])
+    assert not [f for f in planned.files if f.producer.startswith("template:")]
+    assert any("add an operation of /shelves" in note for note in planned.notes)

@@ -105,6 +105,11 @@ def _source(spec: SpecDocument, pointer: str, range_: Range) -> PlanSource:
     return PlanSource("#" + pointer if not pointer.startswith("#") else pointer, range_, spec.path)
 
 
+def plan_source(spec: SpecDocument, pointer: str) -> PlanSource:
+    """The element of a YAML or JSON spec a planned file comes from: its pointer and the range of its key."""
+    return _source(spec, pointer, spec.locate(pointer).key)
+
+
 def _ext(language: str) -> str:
     return _EXTENSION.get(language, ".txt")
 
@@ -130,10 +135,7 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
     ext = _ext(result.language)
     src_root = package if result.language == "python" else "src"
 
-    def source_of(pointer: str) -> PlanSource:
-        return _source(spec, pointer, spec.locate(pointer).key)
-
-    info = [source_of("/info")] if "info" in spec.data else []
+    info = [plan_source(spec, "/info")] if "info" in spec.data else []
     groups: dict[str, list] = {}
     left_to_ai = []  # operations the pack's CRUD templates do not implement
     for op in ops:
@@ -156,7 +158,9 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
     if result.language == "python":
         files.append(PlannedFile("pyproject.toml", "build", producer, list(info)))
         files.append(PlannedFile(f"{src_root}/__init__.py", "source", producer, list(info)))
-    files.append(PlannedFile(f"{src_root}/app{ext}", "source", producer, info + [source_of(op.pointer) for op in ops]))
+    files.append(
+        PlannedFile(f"{src_root}/app{ext}", "source", producer, info + [plan_source(spec, op.pointer) for op in ops])
+    )
     schema_names = _referenced_schemas(spec, ops)
     if schema_names:
         files.append(
@@ -164,11 +168,13 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
                 f"{src_root}/models{ext}",
                 "source",
                 producer,
-                [source_of(join_pointer(["components", "schemas", n])) for n in schema_names],
+                [plan_source(spec, join_pointer(["components", "schemas", n])) for n in schema_names],
             )
         )
         files.append(
-            PlannedFile(f"{src_root}/repository{ext}", "source", producer, [source_of(op.pointer) for op in ops])
+            PlannedFile(
+                f"{src_root}/repository{ext}", "source", producer, [plan_source(spec, op.pointer) for op in ops]
+            )
         )
     schemes = sorted({name for op in ops for req in (op.security or []) if isinstance(req, dict) for name in req})
     if schemes:
@@ -177,7 +183,7 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
                 f"{src_root}/security{ext}",
                 "source",
                 producer,
-                [source_of(join_pointer(["components", "securitySchemes", s])) for s in schemes],
+                [plan_source(spec, join_pointer(["components", "securitySchemes", s])) for s in schemes],
             )
         )
     for group, group_ops in sorted(groups.items()):
@@ -186,17 +192,19 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
                 f"{src_root}/routes/{snake(group)}{ext}",
                 "source",
                 producer,
-                [source_of(op.pointer) for op in group_ops],
+                [plan_source(spec, op.pointer) for op in group_ops],
             )
         )
     test_dir = "tests"
     for group, group_ops in sorted(groups.items()):
         test_name = f"test_{snake(group)}{ext}" if result.language == "python" else f"{snake(group)}.test{ext}"
         files.append(
-            PlannedFile(f"{test_dir}/{test_name}", "test", producer, [source_of(op.pointer) for op in group_ops])
+            PlannedFile(
+                f"{test_dir}/{test_name}", "test", producer, [plan_source(spec, op.pointer) for op in group_ops]
+            )
         )
     if left_to_ai:
-        ai_sources = [source_of(op.pointer) for op in left_to_ai]
+        ai_sources = [plan_source(spec, op.pointer) for op in left_to_ai]
         files.append(PlannedFile(f"{src_root}/routes/extensions{ext}", "source", "ai", ai_sources))
         files.append(PlannedFile(f"{test_dir}/test_extensions{ext}", "test", "ai", list(ai_sources)))
     files.append(PlannedFile("README.md", "documentation", producer, list(info)))

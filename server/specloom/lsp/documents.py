@@ -32,9 +32,9 @@ class Analysis:
 
     def plan(self):
         if self._plan is None and self.spec is not None:
-            from specloom.core.plan import plan
+            from specloom.templates.layout import plan_generation
 
-            self._plan = plan(self.spec)
+            self._plan = plan_generation(self.spec)
         return self._plan
 
     def element_at(self, pos: Position) -> Element | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from specloom.core.apimodel import ApiModel, _types, build_api_model
 from specloom.templates.packs import Pack, PackError
 
@@ -16,7 +18,6 @@ BEHAVIOUR = {
 
 
 def validate_variables(pack: Pack, given: dict[str, object]) -> dict[str, object]:
-    import re
 
     unknown = sorted(set(given) - set(pack.variables))
     if unknown:
@@ -50,10 +51,16 @@ def python_fastapi(
     orphans = [r for r in api.resources if r.parent and r.parent not in selected]
     if orphans:
         # The routes must check that the parent exists, which needs the parent's storage and schema.
-        parents = ", ".join(sorted({r.parent for r in orphans}))
+        chosen = {op.path for op in spec.operations if not operation_ids or op.operation_id in operation_ids}
+        fixes = [
+            f"give an operation of {parent} a response with a named item schema"
+            if any(re.fullmatch(re.escape(parent) + r"(/\{[^/]+\})?", path) for path in chosen)
+            else f"add an operation of {parent}"
+            for parent in sorted({r.parent for r in orphans})
+        ]
         raise PackError(
             f"nested collection(s) {', '.join(r.collection_path for r in orphans)} need their parent "
-            f"collection in the selection too: add an operation of {parents}"
+            f"collection in the selection too: {'; '.join(fixes)}"
         )
     view = FastAPIView(api, spec.deref)
     package = str(values.get("package") or api.package)

@@ -108,6 +108,12 @@ class FastAPIView:
         self.types = PythonTypes(api, deref)
         self.samples = Samples(api, deref)
         self.deref = deref
+        names = [snake(r.name) for r in api.resources]
+        # Two collections of one name (/books and /authors/{id}/books) get modules named by their whole paths.
+        self._modules = {
+            r.collection_path: name if names.count(name) == 1 else snake(_static_segments(r.collection_path))
+            for r, name in zip(api.resources, names, strict=True)
+        }
         self._done: list[ResourceView] = []
         for res in sorted(api.resources, key=lambda r: r.collection_path.count("/")):
             self._done.append(self._resource(res))
@@ -117,7 +123,8 @@ class FastAPIView:
         return json.dumps({self.api.error_code_field: "x", self.api.error_message_field: "y"})
 
     def _resource(self, res: Resource) -> ResourceView:
-        view = ResourceView(res, module=snake(res.name), repo_attr=snake(res.name))
+        module = self._modules[res.collection_path]
+        view = ResourceView(res, module=module, repo_attr=module)
         id_schema = self.deref(res.id_schema) if res.id_schema else {}
         view.path_id_type = _python_id_type(id_schema)  # what the path accepts, per the spec
         if res.id_field:
@@ -133,6 +140,8 @@ class FastAPIView:
         create = res.op("create")
         request = self.api.models.get(create.request_model) if create and create.request_model else None
         request_fields = {f.name for f in request.fields} if request else set()
+        # A read-only id in the create body is the server's to assign, even when the body is the item schema.
+        writable = {f.name for f in request.fields if not f.read_only} if request else set()
         # Sample bodies come from the create schema, else from whichever write operation was selected.
         writer = next((o for o in (create, res.op("replace"), res.op("update")) if o and o.request_model), None)
         body_model = self.api.models.get(writer.request_model) if writer else None
@@ -147,7 +156,7 @@ class FastAPIView:
             view.id_kind
         ]
         view.key_kind = view.id_kind
-        view.client_sets_id = bool(res.id_field and res.id_field in request_fields)
+        view.client_sets_id = bool(res.id_field and res.id_field in writable)
         view.server_fills = [(name, _fill_expr(self.deref(_field_schema(item, name)))) for name in view.create_fields]
         view.kept_on_replace = [
             f.name for f in item.fields if f.read_only or f.name in (res.id_field, res.parent_field)
@@ -160,7 +169,7 @@ class FastAPIView:
         if res.parent:
             parent = next((r for r in self.api.resources if r.collection_path == res.parent), None)
             if parent:
-                view.parent_repo = snake(parent.name)
+                view.parent_repo = self._modules[parent.collection_path]
                 view.parent_py = identifier(snake(res.parent_param))
                 view.parent_view = next((v for v in self._done if v.res is parent), None) or self._resource(parent)
                 view.parent_key = {"int": 1, "uuid": "11111111-1111-4111-8111-111111111111"}.get(
@@ -289,3 +298,7 @@ def _python_id_type(schema: dict) -> str:
     if schema.get("format") == "uuid":
         return "UUID"
     return "int" if "integer" in _types(schema) else "str"
+
+
+def _static_segments(path: str) -> str:
+    return "_".join(s for s in path.split("/") if s and not s.startswith("{"))

@@ -66,27 +66,34 @@ def output_path(spec: TemplateSpec, values: dict[str, str]) -> str:
         raise PackError(f"template {spec.id} output {spec.output!r} names an unknown value {exc}") from exc
 
 
+def outputs(pack: Pack, context: dict, resources: list) -> list[tuple[TemplateSpec, str, object | None]]:
+    """What a render writes, without rendering: (template, path, the resource view of a per-resource file)."""
+    found: list[tuple[TemplateSpec, str, object | None]] = []
+    for spec in pack.templates:
+        if spec.when and not context.get(spec.when):
+            continue
+        if spec.per == "resource":
+            found += [
+                (spec, output_path(spec, {**_path_values(context), "resource": rv.module}), rv) for rv in resources
+            ]
+        else:
+            found.append((spec, output_path(spec, _path_values(context)), None))
+    return found
+
+
 def render(pack: Pack, context: dict, resources: list) -> list[RenderedFile]:
     """Render every template of the pack; per-resource templates once per resource view."""
     from jinja2 import TemplateError
 
     env = environment(pack)
     files: list[RenderedFile] = []
-    for spec in pack.templates:
-        if spec.when and not context.get(spec.when):
-            continue
+    for spec, path, rv in outputs(pack, context, resources):
         try:
             template = env.get_template(spec.source)
-            if spec.per == "resource":
-                for rv in resources:
-                    path = output_path(spec, {**_path_values(context), "resource": rv.module})
-                    files.append(
-                        RenderedFile(
-                            path, template.render({**context, "rv": rv}), spec.id, spec.purpose, rv.res.collection_path
-                        )
-                    )
+            if rv is not None:
+                content = template.render({**context, "rv": rv})
+                files.append(RenderedFile(path, content, spec.id, spec.purpose, rv.res.collection_path))
             else:
-                path = output_path(spec, _path_values(context))
                 files.append(RenderedFile(path, template.render(context), spec.id, spec.purpose))
         except TemplateError as exc:
             line = getattr(exc, "lineno", None)
