@@ -61,6 +61,8 @@ export async function deactivate(): Promise<void> {
 
 function setStatus(next: Status): void {
   status = next;
+  // The server's commands exist only while it runs; the palette hides them otherwise (package.json menus).
+  void vscode.commands.executeCommand('setContext', 'specloom.serverRunning', status.server === 'running');
   const { text, tooltip } = statusText(status);
   statusItem.text = text;
   statusItem.tooltip = tooltip;

@@ -47,3 +47,15 @@ test('every setting the server reads is contributed, with a description and a de
     assert.ok('default' in property, `${name} has a default`);
   }
 });
+
+test("the palette offers the server's commands only while it runs, so none ends in 'command not found'", () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'client-vscode/package.json'), 'utf8'));
+  const serverPy = fs.readFileSync(path.join(root, 'server/specloom/lsp/server.py'), 'utf8');
+  const serverCommands = [...serverPy.matchAll(/@server\.command\("([\w.]+)"\)/g)].map((m) => m[1]).sort();
+  const contributed: string[] = manifest.contributes.commands.map((c: { command: string }) => c.command);
+  const gated: { command: string; when: string }[] = manifest.contributes.menus.commandPalette;
+  assert.ok(serverCommands.length >= 5);
+  assert.ok(serverCommands.every((c) => contributed.includes(c)), 'every server command is in the palette');
+  assert.deepEqual(gated.map((m) => m.command).sort(), serverCommands);
+  assert.ok(gated.every((m) => m.when === 'specloom.serverRunning'));
+});
