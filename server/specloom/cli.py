@@ -167,7 +167,7 @@ def _plan(args) -> int:
     from specloom.core.findings import Severity
     from specloom.core.plan import PlanError
     from specloom.core.specs import parse_path
-    from specloom.templates.layout import plan_generation
+    from specloom.templates.layout import PlanOptions, plan_generation
 
     config = _load_config(Path(args.spec))
     path = Path(args.spec)
@@ -179,15 +179,15 @@ def _plan(args) -> int:
             print(f"specloom: {f.path}: {f.message} {f.suggestion or ''}".rstrip(), file=sys.stderr)
         return EXIT_USAGE
     errors = [f for f in findings if f.severity is Severity.ERROR]
-    operations = [o.strip() for o in args.operations.split(",") if o.strip()] if args.operations else None
-    language = args.language or config.generation.language
-    framework = args.framework or (config.generation.framework if language == "python" else None)
+    options = PlanOptions.from_config(config, _workspace_root(path.parent))
+    if args.operations:
+        options.operations = [o.strip() for o in args.operations.split(",") if o.strip()] or None
+    if args.language:
+        options.language = args.language
+        options.framework = config.generation.framework if args.language == "python" else None
+    options.framework = args.framework or options.framework
     try:
-        gen = config.generation
-        overlays = [_workspace_root(path.parent) / o for o in gen.template_overlays]
-        result = plan_generation(
-            spec, operations, language, framework, overlays, dict(gen.templates), dict(gen.variables)
-        )
+        result = plan_generation(spec, options)
     except PlanError as exc:
         raise _UsageError(str(exc)) from exc
     if args.json:

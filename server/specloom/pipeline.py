@@ -269,17 +269,14 @@ class _Run:
             self.context = build_context(opts.target)
         with self._timed("plan"):
             from specloom.core.plan import PlanError
-            from specloom.templates.layout import plan_generation
+            from specloom.templates.layout import PlanOptions, plan_generation
 
             try:
                 self.plan = plan_generation(
                     self.spec,
-                    opts.operations,
-                    opts.language,
-                    opts.framework,
-                    opts.overlays,
-                    opts.pack_ranges,
-                    opts.variables,
+                    PlanOptions(
+                        opts.language, opts.framework, opts.operations, opts.overlays, opts.pack_ranges, opts.variables
+                    ),
                 )
             except PlanError as exc:
                 outcome.exit_code, outcome.outcome, outcome.message = INVALID_SPEC, "invalid_spec", str(exc)

@@ -150,6 +150,20 @@ async def test_hover_on_an_operation_lists_its_planned_files(client: LanguageCli
     assert hover is not None
     assert "bookstore/routes/books.py" in hover.contents.value and "tests/test_books.py" in hover.contents.value
     assert "python-fastapi@1.1.0" in hover.contents.value
+    # The main file's first lines, as the pack renders them.
+    preview = hover.contents.value.split("First lines of `bookstore/routes/books.py`", 1)[1]
+    assert '```python\n"""Routes of /books: listBooks' in preview and "import APIRouter" in preview
+
+
+async def test_hovers_plan_with_the_editors_settings(client: LanguageClient, workspace: Path):
+    uri = await open_document(client, workspace / "bookstore.yaml")
+    client.set_configuration({"language": "typescript"}, section="specloom")
+    await settings_changed(client)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(14, 5))
+    )
+    assert "`src/routes/books.ts` — source, by `ai`" in hover.contents.value
+    assert "bookstore/routes/books.py" not in hover.contents.value
 
 
 async def test_code_lenses_offer_generate_and_preview_above_each_operation(client: LanguageClient, workspace: Path):

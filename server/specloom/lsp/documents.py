@@ -22,7 +22,8 @@ class Analysis:
     findings: list[Finding]
     gate_findings: list[Finding] = field(default_factory=list)  # from the last generation, cleared by a passing one
     dependencies: frozenset[str] = frozenset()  # absolute paths of the files this analysis read or links to
-    _plan: object = None
+    _plan: tuple[object, object] | None = None  # (options, plan): settings can change under a kept analysis
+    _previews: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _elements: list[Element] | None = None
 
     def elements(self) -> list[Element]:
@@ -30,12 +31,25 @@ class Analysis:
             self._elements = self.spec.elements() if self.spec is not None else []
         return self._elements
 
-    def plan(self):
-        if self._plan is None and self.spec is not None:
+    def plan(self, options=None):
+        """The plan under `options` (a templates.layout.PlanOptions; None: the defaults)."""
+        if self.spec is None:
+            return None
+        if self._plan is None or self._plan[0] != options:
             from specloom.templates.layout import plan_generation
 
-            self._plan = plan_generation(self.spec)
-        return self._plan
+            self._plan = (options, plan_generation(self.spec, options))
+            self._previews.clear()
+        return self._plan[1]
+
+    def rendered(self, options, path: str) -> str | None:
+        """A template file of the plan as the pack renders it, kept for repeated hovers."""
+        key = (repr(options), path)
+        if key not in self._previews and self.spec is not None:
+            from specloom.templates.layout import PlanOptions, render_planned_file
+
+            self._previews[key] = render_planned_file(self.spec, options or PlanOptions(), path)
+        return self._previews.get(key)
 
     def element_at(self, pos: Position) -> Element | None:
         """The innermost element whose key (or whose whole range, for ADR parts) holds the position."""

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import re
+
 from specloom.core.specs.base import Element
 
 MAX_FILES = 12
+PREVIEW_LINES = 12
+_FENCE_LANGUAGE = {
+    ".py": "python",
+    ".ts": "typescript",
+    ".go": "go",
+    ".rs": "rust",
+    ".java": "java",
+    ".cs": "csharp",
+    ".toml": "toml",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".md": "markdown",
+}
 
 
-def planned_files_markdown(analysis, element: Element, target_root=None) -> str | None:
-    plan = analysis.plan()
+def planned_files_markdown(analysis, element: Element, target_root=None, options=None) -> str | None:
+    """The planned files of `element` with their state in the target, and the first lines of the main one."""
+    plan = analysis.plan(options)
     if plan is None:
         return None
     pointer = "#" + element.pointer if not element.pointer.startswith("#") else element.pointer
@@ -32,9 +48,42 @@ def planned_files_markdown(analysis, element: Element, target_root=None) -> str 
         lines.append(f"- `{f.path}` — {f.purpose}, by `{f.producer}`{state}")
     if len(files) > MAX_FILES:
         lines.append(f"- … and {len(files) - MAX_FILES} more")
+    lines += _preview(analysis, options, target_root, _main_file(files))
     for note in plan.notes[:3]:
         lines += ["", f"_{note}_"]
     return "\n".join(lines)
+
+
+def _main_file(files):
+    """The most specific source file: an operation's routes rather than the app that mounts every route."""
+    sources = [f for f in files if f.purpose == "source"] or files
+    return min(sources, key=lambda f: len(f.sources))
+
+
+def _preview(analysis, options, target_root, planned) -> list[str]:
+    if planned.producer.startswith("template:"):
+        text, origin = analysis.rendered(options, planned.path), "as the template renders it"
+    elif analysis.spec.kind == "adr":
+        blocks = [b for b in analysis.spec.file_blocks if b.path == planned.path]
+        text, origin = (blocks[0].code if blocks else None), "the ADR's skeleton, which a model completes"
+    else:
+        text, origin = _on_disk(target_root, planned.path), "as last generated"
+    if not text or not text.strip():
+        return []
+    head = "\n".join(text.strip("\n").splitlines()[:PREVIEW_LINES])
+    # A fence longer than any backtick run inside, so spec text cannot close it.
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", head)), default=0))
+    language = _FENCE_LANGUAGE.get(planned.path[planned.path.rfind(".") :], "")
+    return ["", f"First lines of `{planned.path}` ({origin}):", "", f"{fence}{language}", head, fence]
+
+
+def _on_disk(target_root, rel: str) -> str | None:
+    if target_root is None or not (target_root / rel).resolve().is_relative_to(target_root.resolve()):
+        return None
+    try:
+        return (target_root / rel).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _generated_records(target_root) -> dict | None:

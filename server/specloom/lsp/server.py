@@ -93,6 +93,12 @@ class SpecloomServer(LanguageServer):
 
         return workspace_config(self.root(), self.settings)[0]
 
+    def plan_options(self):
+        """What plans in hovers and previews follow: the settings a generation from here would use."""
+        from specloom.templates.layout import PlanOptions
+
+        return PlanOptions.from_config(self.config(), self.root())
+
     # --- analysis -----------------------------------------------------------------
     def schedule(self, uri: str, propagate: bool = False, changed_elsewhere: bool = False) -> None:
         """Analyse the document's newest text now; or, if an analysis is under way, once more when it ends.
@@ -433,8 +439,8 @@ def create_server() -> SpecloomServer:
         element = analysis.element_at(from_lsp_position(params.position, analysis.lines))
         if element is None:
             return None
-        await asyncio.to_thread(analysis.plan)  # a big spec's first plan takes a while; the loop keeps serving
-        text = planned_files_markdown(analysis, element, _target(ls))
+        # A big spec's first plan and a preview's render take a while; the loop keeps serving meanwhile.
+        text = await asyncio.to_thread(planned_files_markdown, analysis, element, _target(ls), ls.plan_options())
         if text is None:
             return None
         return types.Hover(
@@ -518,7 +524,7 @@ def create_server() -> SpecloomServer:
     @server.command("specloom.previewPlan")
     async def preview_plan(ls: SpecloomServer, uri: str) -> dict | None:
         analysis = ls.analyses.get(uri)
-        plan = await asyncio.to_thread(analysis.plan) if analysis is not None else None
+        plan = await asyncio.to_thread(analysis.plan, ls.plan_options()) if analysis is not None else None
         return plan.to_json() if plan is not None else None
 
     @server.command("specloom.generate")

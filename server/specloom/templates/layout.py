@@ -7,6 +7,7 @@ pack's own outputs (from the manifest and the render context), so previews name 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from specloom.core.locate import join_pointer
@@ -14,26 +15,40 @@ from specloom.core.plan import Plan, PlannedFile, plan, plan_source
 from specloom.templates.packs import Pack, PackError
 
 
-def plan_generation(
-    spec,
-    operations: list[str] | None = None,
-    language: str = "python",
-    framework: str | None = None,
-    overlays: list[Path] | None = None,
-    pack_ranges: dict[str, str] | None = None,
-    variables: dict[str, object] | None = None,
-) -> Plan:
+@dataclass(slots=True)
+class PlanOptions:
+    """What decides a plan besides the spec: the same settings generation reads."""
+
+    language: str = "python"
+    framework: str | None = None
+    operations: list[str] | None = None
+    overlays: list[Path] = field(default_factory=list)
+    pack_ranges: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, config, root: Path | None) -> PlanOptions:
+        gen = config.generation
+        return cls(
+            language=gen.language,
+            framework=gen.framework if gen.language == "python" else None,
+            operations=list(gen.operations) if gen.operations else None,
+            overlays=[root / o for o in gen.template_overlays] if root is not None else [],
+            pack_ranges=dict(gen.templates),
+            variables=dict(gen.variables),
+        )
+
+
+def plan_generation(spec, options: PlanOptions | None = None) -> Plan:
     """The core plan, with the template pack's files as that pack will render them."""
-    result = plan(spec, operations, language, framework)
-    templated = [f for f in result.files if f.producer.startswith("template:")]
-    if spec.kind != "openapi" or not templated:
-        return result
-    pack = _pack(templated[0].producer.removeprefix("template:").split("@")[0], overlays, pack_ranges or {})
-    if pack is None:
-        return result  # the execute step names what is wrong with the packs
+    options = options or PlanOptions()
+    result = plan(spec, options.operations, options.language, options.framework)
+    pack = _template_pack(result, options)
+    if spec.kind != "openapi" or pack is None:
+        return result  # without a usable pack, the execute step names what is wrong
     try:
         extensions = any(f.producer == "ai" for f in result.files)
-        laid_out = pack_files(pack, spec, operations, variables or {}, extensions)
+        laid_out = pack_files(pack, spec, options.operations, options.variables, extensions)
     except PackError as exc:
         laid_out = []
         result.notes.append(f"{pack.ref} cannot render this selection: {exc}")
@@ -41,6 +56,30 @@ def plan_generation(
     # The pack's layout replaces the planner's guess; what the pack leaves to a provider stays.
     result.files = laid_out + [f for f in result.files if f.producer == "ai" and f.path not in by_path]
     return result
+
+
+def render_planned_file(spec, options: PlanOptions, path: str) -> str | None:
+    """One template file of the plan as the pack renders it (before the formatter), or None."""
+    from jinja2 import TemplateError
+
+    from specloom.templates.contexts import CONTEXTS
+    from specloom.templates.render import environment, outputs
+
+    core = plan(spec, options.operations, options.language, options.framework)
+    pack = _template_pack(core, options)
+    builder = CONTEXTS.get((pack.language, pack.framework)) if pack is not None else None
+    if builder is None:
+        return None
+    try:
+        extensions = any(f.producer == "ai" for f in core.files)
+        context, resources, _ = builder(pack, spec, options.operations, options.variables, extensions)
+        for template, out, view in outputs(pack, context, resources):
+            if out == path:
+                source = environment(pack).get_template(template.source)
+                return source.render({**context, "rv": view} if view is not None else context)
+    except (PackError, TemplateError):
+        return None  # the plan's notes and the generation say why
+    return None
 
 
 def pack_files(
@@ -82,8 +121,12 @@ def pack_files(
     return files
 
 
-def _pack(name: str, overlays: list[Path] | None, ranges: dict[str, str]) -> Pack | None:
+def _template_pack(result: Plan, options: PlanOptions) -> Pack | None:
     from specloom.templates.packs import discover, select
 
-    packs, _ = discover(overlays)
-    return select(packs, name, ranges.get(name, "*"))
+    templated = [f for f in result.files if f.producer.startswith("template:")]
+    if not templated:
+        return None
+    name = templated[0].producer.removeprefix("template:").split("@")[0]
+    packs, _ = discover(options.overlays)
+    return select(packs, name, options.pack_ranges.get(name, "*"))
