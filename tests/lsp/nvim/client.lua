@@ -5,6 +5,7 @@ local python = os.getenv('SPECLOOM_PYTHON')
 local workspace = os.getenv('SPECLOOM_WORKSPACE')
 local out = os.getenv('SPECLOOM_OUT')
 local seen = { progress = {} }
+local published = {} -- uris the server has published for, even an empty list
 
 local id = vim.lsp.start_client({
   name = 'specloom',
@@ -13,6 +14,10 @@ local id = vim.lsp.start_client({
   handlers = {
     ['$/progress'] = function(_, result) table.insert(seen.progress, result.value.kind) end,
     ['window/showMessage'] = function(_, result) seen.message = result.message end,
+    ['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
+      published[result.uri] = true
+      vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
+    end,
   },
 })
 
@@ -20,7 +25,8 @@ local function diagnostics_of(file)
   vim.cmd('edit ' .. workspace .. '/' .. file)
   local buf = vim.api.nvim_get_current_buf()
   vim.lsp.buf_attach_client(buf, id)
-  vim.wait(15000, function() return #vim.diagnostic.get(buf) > 0 end, 50)
+  local uri = vim.uri_from_bufnr(buf)
+  vim.wait(15000, function() return published[uri] ~= nil end, 50)
   local codes = {}
   for _, d in ipairs(vim.diagnostic.get(buf)) do
     table.insert(codes, { line = d.lnum, code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code) })
