@@ -70,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     audit_show.add_argument("--json", action="store_true")
     audit_verify = audit_sub.add_parser("verify")
     audit_verify.add_argument("--json", action="store_true")
+    audit_verify.add_argument(
+        "--expect-head",
+        metavar="SEQ:HASH",
+        help="a head printed by an earlier verify and kept elsewhere: fails if that record is gone or changed",
+    )
     audit_migrate = audit_sub.add_parser("migrate", help="copy the SQLite audit log into FoundationDB, same chain")
     audit_migrate.add_argument("--to", choices=("foundationdb",), required=True)
     return parser
@@ -400,7 +405,7 @@ def _audit(args) -> int:
         if args.audit_command == "show":
             _print(audit_show(store, args.id, args.json))
             return EXIT_OK
-        text, ok = audit_verify(store, args.json)
+        text, ok = audit_verify(store, args.json, args.expect_head)
         _print(text)
         return EXIT_OK if ok else EXIT_FINDINGS
     finally:

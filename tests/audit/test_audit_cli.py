@@ -9,6 +9,7 @@ import pytest
 from specloom.audit import RecordNotFound
 from specloom.audit.cli import audit_list, audit_show, audit_verify
 from specloom.audit.sqlite import SqliteAuditStore
+from specloom.core.errors import SpecloomError
 
 from .test_sqlite_store import make_record, raw
 
@@ -81,11 +82,20 @@ def test_show_as_json_and_unknown_id(store):
 
 
 def test_verify_text_and_json(store, tmp_path):
-    for _ in range(3):
-        store.append(make_record())
-    assert audit_verify(store, as_json=False) == ("Audit log intact: 3 record(s), hash chain verified.", True)
+    assert audit_verify(store, as_json=False) == ("Audit log intact: no records yet.", True)
+    last = [store.append(make_record()) for _ in range(3)][-1]
+    text, ok = audit_verify(store, as_json=False)
+    assert ok and text.startswith("Audit log intact: 3 record(s), hash chain verified.\n")
+    assert f"  head: 3:{last.hash}\n" in text
     text, ok = audit_verify(store, as_json=True)
-    assert ok and json.loads(text) == {"ok": True, "checked": 3, "first_broken_seq": None, "reason": None}
+    assert ok and json.loads(text) == {
+        "ok": True,
+        "checked": 3,
+        "first_broken_seq": None,
+        "reason": None,
+        "head_seq": 3,
+        "head_hash": last.hash,
+    }
 
     raw(
         tmp_path / "audit.db",
@@ -98,3 +108,32 @@ def test_verify_text_and_json(store, tmp_path):
     assert "1 record(s) before it are intact." in text
     data = json.loads(audit_verify(store, as_json=True)[0])
     assert (data["ok"], data["first_broken_seq"], data["checked"]) == (False, 2, 1)
+
+
+def test_a_kept_head_shows_a_cut_off_tail_the_chain_alone_cannot(store, tmp_path):
+    kept = [store.append(make_record()) for _ in range(4)][-1]
+    head = f"{kept.seq}:{kept.hash}"
+    assert audit_verify(store, False, head)[1]
+    store.append(make_record())  # later records are fine: the anchor only has to be still there
+    assert audit_verify(store, False, head)[1]
+    raw(tmp_path / "audit.db", "DELETE FROM records WHERE seq >= 4", drop_triggers=True)
+    assert store.verify().ok  # what is left is a valid chain
+    text, ok = audit_verify(store, False, head)
+    assert not ok and text.startswith("Audit log broken at record 4: record 4 is missing at the end")
+
+
+def test_a_kept_head_shows_a_chain_rewritten_from_some_point(store, tmp_path):
+    kept = [store.append(make_record()) for _ in range(3)][-1]
+    raw(tmp_path / "audit.db", "DELETE FROM records WHERE seq >= 2", drop_triggers=True)
+    for _ in range(2):  # a rewritten history, chained properly by a store that holds no secret
+        store.append(make_record(user_id="mallory@example.com"))
+    assert store.verify().ok
+    text, ok = audit_verify(store, False, f"3:{kept.hash}")
+    assert not ok and "the chain was rewritten at or before record 3" in text
+
+
+@pytest.mark.parametrize("head", ["3", "3:abc", "x:" + "0" * 64, "0:" + "0" * 64])
+def test_a_malformed_head_is_refused_with_the_expected_form(store, head):
+    with pytest.raises(SpecloomError, match="is not a head") as caught:
+        audit_verify(store, False, head)
+    assert "SEQ:HASH" in caught.value.suggestion

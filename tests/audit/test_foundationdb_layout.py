@@ -264,8 +264,9 @@ def test_an_intact_chain_verifies_whole_and_from_the_middle():
     assert walk(records, head=Head(5, records[-1].hash)) == walk(records)
     assert (walk(records).ok, walk(records).checked) == (True, 5)
     assert walk([], head=Head()).ok
+    assert (walk(records).head_seq, walk(records).head_hash) == (5, records[-1].hash)  # as SQLite names it
     middle = walk(records[2:4], first_seq=3, prev=records[1].hash)
-    assert (middle.ok, middle.checked) == (True, 2)
+    assert (middle.ok, middle.checked, middle.head_seq, middle.head_hash) == (True, 2, 4, records[3].hash)
     assert walk(records[2:4], first_seq=3).first_broken_seq == 3  # the range must link to the record before
 
 

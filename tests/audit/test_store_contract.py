@@ -218,11 +218,25 @@ def test_threads_sharing_one_store_form_one_chain(store):
 # --- verification and tampering -----------------------------------------------------------
 
 
-def test_an_intact_chain_verifies(store):
-    assert store.verify().ok and store.verify().checked == 0
+def test_an_intact_chain_verifies_and_names_its_head(store):
+    assert store.verify().ok and store.verify().checked == 0 and store.verify().head_seq is None
     fill(store, 5)
     result = store.verify()
     assert (result.ok, result.checked, result.first_broken_seq, result.reason) == (True, 5, None, None)
+    assert (result.head_seq, result.head_hash) == (5, store.list(limit=1)[0].hash)
+
+
+def test_a_range_verifies_from_the_record_before_it(backend, store):
+    fill(store, 6)
+    part = store.verify(first_seq=2, last_seq=4)
+    assert (part.ok, part.checked, part.head_seq) == (True, 3, 4)
+    assert part.head_hash == next(r.hash for r in store.list(limit=10) if r.seq == 4)
+    body, _ = backend.body(5)
+    backend.rewrite(5, body.replace("alice", "mallory"))
+    assert store.verify(first_seq=2, last_seq=4).ok  # the change lies outside the range
+    assert (store.verify(first_seq=4).ok, store.verify(first_seq=4).first_broken_seq) == (False, 5)
+    with pytest.raises(ValueError):
+        store.verify(first_seq=4, last_seq=2)
 
 
 def test_a_changed_body_is_named_by_its_seq(backend, store):

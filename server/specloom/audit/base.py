@@ -143,6 +143,9 @@ class VerifyResult:
     checked: int  # records found intact, in order, before the first broken one
     first_broken_seq: int | None = None
     reason: str | None = None
+    # The last record found intact: kept elsewhere (a ticket, a commit), it later shows a cut or rewritten tail.
+    head_seq: int | None = None
+    head_hash: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -166,7 +169,9 @@ class AuditStore(Protocol):
         """Newest first."""
         ...
 
-    def verify(self) -> VerifyResult: ...
+    def verify(self, first_seq: int = 1, last_seq: int | None = None) -> VerifyResult:
+        """Check the chain from `first_seq` to `last_seq` (the head when None)."""
+        ...
 
     def close(self) -> None: ...
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from .base import AuditStore, RecordNotFound, StoredRecord
+from specloom.core.errors import SpecloomError
+
+from .base import AuditStore, RecordNotFound, StoredRecord, VerifyResult
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _MAX_CELL = 40
@@ -57,18 +59,54 @@ def audit_show(store: AuditStore, record_id: str, as_json: bool) -> str:
     return _dumps(stored.to_json() | {"attempts": stored.record.provider_attempts}) if as_json else _show(stored)
 
 
-def audit_verify(store: AuditStore, as_json: bool) -> tuple[str, bool]:
+def audit_verify(store: AuditStore, as_json: bool, expect_head: str | None = None) -> tuple[str, bool]:
     result = store.verify()
+    if result.ok and expect_head is not None:
+        result = _against_anchor(store, result, *_anchor(expect_head))
     if as_json:
         return _dumps(result.to_json()), result.ok
     if result.ok:
-        return f"Audit log intact: {result.checked} record(s), hash chain verified.", True
+        if not result.checked:
+            return "Audit log intact: no records yet.", True
+        return (
+            f"Audit log intact: {result.checked} record(s), hash chain verified.\n"
+            f"  head: {result.head_seq}:{result.head_hash}\n"
+            "  Keep the head elsewhere (a ticket, a commit); `audit verify --expect-head` with it later shows\n"
+            "  records cut off at the end or a chain rewritten, which the chain alone cannot."
+        ), True
     text = (
         f"Audit log broken at record {result.first_broken_seq}: {result.reason}\n"
         f"  {result.checked} record(s) before it are intact.\n"
         "  hint: restore the audit log from a backup and find out who or what changed it."
     )
     return text, False
+
+
+def _anchor(text: str) -> tuple[int, str]:
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or int(seq) < 1 or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise SpecloomError(
+            f"--expect-head {text!r} is not a head",
+            "Give it as `audit verify` prints it: SEQ:HASH, e.g. 42:9f86d0…, with the 64-digit hash.",
+        )
+    return int(seq), digest
+
+
+def _against_anchor(store: AuditStore, whole: VerifyResult, seq: int, digest: str) -> VerifyResult:
+    """The intact chain must still hold the anchored record, unchanged."""
+    if whole.head_seq is None or whole.head_seq < seq:
+        last = whole.head_seq or 0
+        missing = f"record {seq} is" if last + 1 == seq else f"records {last + 1} to {seq} are"
+        return VerifyResult(
+            False, whole.checked, last + 1, f"{missing} missing at the end: the expected head is record {seq}."
+        )
+    at_anchor = store.verify(last_seq=seq)
+    if at_anchor.head_hash != digest:
+        # Where the rewrite starts cannot be told: every record up to the anchor is in doubt.
+        return VerifyResult(
+            False, 0, seq, f"its hash is not the expected head's: the chain was rewritten at or before record {seq}."
+        )
+    return whole
 
 
 def _show(stored: StoredRecord) -> str:

@@ -265,7 +265,9 @@ class ChainCheck:
             return VerifyResult(
                 False, self.checked - 1, last, "its hash differs from the chain head's: one was changed."
             )
-        return VerifyResult(True, self.checked)
+        if not self.checked:
+            return VerifyResult(True, 0)
+        return VerifyResult(True, self.checked, head_seq=last, head_hash=self.prev)
 
     def _break(self, seq: int, reason: str) -> bool:
         self.broken = VerifyResult(False, self.checked, seq, reason)

@@ -5,7 +5,8 @@ Appends run inside `BEGIN IMMEDIATE`, so concurrent writers (threads or processe
 still form one chain, and a writer killed mid-append leaves the last committed record as the head.
 
 What the chain cannot show on its own: records cut off at the end, or a chain rewritten from
-some point on. Keep the head hash somewhere else (a ticket, a commit) to catch those.
+some point on. `audit verify` prints the head; kept somewhere else (a ticket, a commit),
+`audit verify --expect-head` catches those.
 """
 
 from __future__ import annotations
@@ -192,14 +193,25 @@ class SqliteAuditStore:
         )
         return [self._stored(row) for row in rows]
 
-    def verify(self) -> VerifyResult:
-        return self._read(self._walk)
+    def verify(self, first_seq: int = 1, last_seq: int | None = None) -> VerifyResult:
+        if first_seq < 1 or (last_seq is not None and last_seq < first_seq):
+            raise ValueError(f"cannot verify records {first_seq} to {last_seq}")
+        return self._read(lambda: self._walk(first_seq, last_seq))
 
-    def _walk(self) -> VerifyResult:
+    def _walk(self, first_seq: int, last_seq: int | None) -> VerifyResult:
         checked, prev = 0, GENESIS_HASH
-        rows = self._conn.execute(f"SELECT seq, body, prev_hash, hash, {', '.join(_COLUMNS)} FROM records ORDER BY seq")
+        if first_seq > 1:  # start from the hash of the record before the range
+            before = self._conn.execute("SELECT hash FROM records WHERE seq = ?", (first_seq - 1,)).fetchone()
+            if before is None:
+                return VerifyResult(False, 0, first_seq - 1, f"record {first_seq - 1}, before the range, is missing.")
+            prev = before[0]
+        rows = self._conn.execute(
+            f"SELECT seq, body, prev_hash, hash, {', '.join(_COLUMNS)} FROM records WHERE seq >= ? AND seq <= ? "
+            "ORDER BY seq",
+            (first_seq, last_seq if last_seq is not None else 2**63 - 1),
+        )
         for seq, body, prev_hash, digest, *columns in rows:
-            expected = checked + 1
+            expected = first_seq + checked
             if seq > expected:
                 missing = f"record {expected} is" if seq == expected + 1 else f"records {expected} to {seq - 1} are"
                 return VerifyResult(
@@ -222,7 +234,8 @@ class SqliteAuditStore:
                 if data.get(name) != value:
                     return VerifyResult(False, checked, seq, f"its {name} column differs from the hashed body.")
             checked, prev = checked + 1, digest
-        return VerifyResult(True, checked)
+        head = first_seq + checked - 1
+        return VerifyResult(True, checked, head_seq=head if checked else None, head_hash=prev if checked else None)
 
     def close(self) -> None:
         self._conn.close()
