@@ -237,6 +237,18 @@ def _crud_shape(op) -> tuple[str | None, list[str], list[str], bool]:
     return _CRUD_KINDS.get((op.method, on_item)), segments, collection, on_item
 
 
+# A last segment that is, or starts with, a verb names an action (RPC style: POST /accounts/get,
+# POST /item/reset_login), not a collection.
+_ACTION_VERBS = frozenset(
+    "get list create update delete remove search find query filter sync refresh reset exchange invalidate validate "
+    "verify send cancel approve reject login logout register unregister subscribe unsubscribe retry calculate "
+    "compute evaluate execute run start stop trigger simulate fire link unlink enable disable archive restore "
+    "import export upload download revoke introspect enrich enhance terminate match review prepare reverse seed "
+    "set associate distribute deposit withdraw migrate submit advance precheck select schedule refund capture "
+    "authorize close open sign".split()
+)
+
+
 def template_gap(op) -> str | None:
     """Why the CRUD templates leave an operation to an AI provider, if they do."""
     if op.logic:
@@ -244,6 +256,8 @@ def template_gap(op) -> str | None:
     kind, _, collection, _ = _crud_shape(op)
     if not collection or _TEMPLATE.match(collection[-1]):
         return f"path {op.path} is not a collection or item path"
+    if re.split(r"[_\-.]", collection[-1].lower(), maxsplit=1)[0] in _ACTION_VERBS:
+        return f"{op.method.upper()} {op.path} is an action (RPC style), not a collection"
     if kind is None:
         return f"{op.method.upper()} {op.path} has no CRUD meaning"
     return None
