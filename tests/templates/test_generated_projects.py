@@ -9,7 +9,7 @@ import pytest
 
 from specloom.core.specs import parse_path
 from specloom.templates.generate import render_spec
-from specloom.templates.layout import plan_generation
+from specloom.templates.layout import PlanOptions, plan_generation
 from specloom.templates.packs import PackError, discover, select
 from tests.helpers import EXAMPLES
 
@@ -92,7 +92,7 @@ def test_a_nested_collection_without_its_parent_is_refused_with_what_to_add(tmp_
 @pytest.mark.parametrize(("spec", "operations"), SELECTIONS)
 def test_the_plan_names_exactly_the_files_the_pack_renders(spec: str, operations):
     parsed, _ = parse_path(EXAMPLES / spec)
-    planned = plan_generation(parsed, operations)
+    planned = plan_generation(parsed, PlanOptions(operations=operations))
     rendered = render_spec(select(discover()[0], "python-fastapi"), parsed, operations, {})
     assert sorted(f.path for f in planned.files if f.producer.startswith("template:")) == sorted(
         f.path for f in rendered.files
@@ -106,6 +106,6 @@ def test_the_plan_names_exactly_the_files_the_pack_renders(spec: str, operations
 
 def test_a_plan_the_pack_cannot_render_says_why_and_plans_no_template_file():
     parsed, _ = parse_path(EXAMPLES / "openapi/library.yaml")
-    planned = plan_generation(parsed, ["deleteShelfBook"])
+    planned = plan_generation(parsed, PlanOptions(operations=["deleteShelfBook"]))
     assert not [f for f in planned.files if f.producer.startswith("template:")]
     assert any("add an operation of /shelves" in note for note in planned.notes)
