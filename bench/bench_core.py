@@ -42,6 +42,7 @@ def check_process(path: Path) -> None:
 def main() -> None:
     from specloom.core.plan import plan
     from specloom.core.specs import parse_path
+    from specloom.templates.layout import plan_generation
 
     report("check plaid (3 MB), whole process", timed(lambda: check_process(PLAID), 5), 1.5)
     report("check bookstore, whole process", timed(lambda: check_process(BOOKSTORE), 5))
@@ -54,9 +55,11 @@ def main() -> None:
     bookstore, _ = parse_path(BOOKSTORE)
     report("plan bookstore, in-process (parsed spec)", timed(lambda: plan(bookstore), 50), 0.050)
     report("parse + check + plan bookstore, in-process", timed(lambda: plan(parse_path(BOOKSTORE)[0]), 20), 0.050)
+    report("plan bookstore as its pack lays it out (hovers)", timed(lambda: plan_generation(bookstore), 20), 0.050)
     plaid, _ = parse_path(PLAID)
     report("parse + check plaid, in-process", timed(lambda: parse_path(PLAID), 3))
     report("plan plaid (329 operations), in-process", timed(lambda: plan(plaid), 3))
+    report("plan plaid as its pack lays it out (hovers)", timed(lambda: plan_generation(plaid), 3))
 
     from specloom.core.source import SourceText
     from specloom.core.specs.adr import parse_adr
