@@ -19,17 +19,22 @@ class RenderResult:
     dependencies: list[str] = field(default_factory=list)
 
 
+def render_context(pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object], extensions: bool):
+    """What the pack's templates see: (context, resource views, API model)."""
+    builder = CONTEXTS.get((pack.language, pack.framework))
+    if builder is None:
+        raise PackError(f"{pack.ref} is for {pack.language}/{pack.framework}, which this specloom cannot render")
+    return builder(pack, spec, operation_ids, variables, extensions)
+
+
 def render_spec(
     pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object], extensions: bool | None = None
 ) -> RenderResult:
     """`extensions`: whether an AI provider adds a router for the operations the templates leave
     (None: whenever there are such operations, as in golden cases)."""
-    builder = CONTEXTS.get((pack.language, pack.framework))
-    if builder is None:
-        raise PackError(f"{pack.ref} is for {pack.language}/{pack.framework}, which this specloom cannot render")
     if extensions is None:
         extensions = bool(ai_operations(spec, operation_ids))
-    context, resources, api = builder(pack, spec, operation_ids, variables, extensions)
+    context, resources, api = render_context(pack, spec, operation_ids, variables, extensions)
     if not resources:
         raise PackError(f"{pack.ref} found no CRUD resource to implement in {spec.path}: " + "; ".join(api.gaps))
     rendered = render(pack, context, resources)

@@ -62,17 +62,16 @@ def render_planned_file(spec, options: PlanOptions, path: str) -> str | None:
     """One template file of the plan as the pack renders it (before the formatter), or None."""
     from jinja2 import TemplateError
 
-    from specloom.templates.contexts import CONTEXTS
+    from specloom.templates.generate import render_context
     from specloom.templates.render import environment, outputs
 
     core = plan(spec, options.operations, options.language, options.framework)
     pack = _template_pack(core, options)
-    builder = CONTEXTS.get((pack.language, pack.framework)) if pack is not None else None
-    if builder is None:
+    if pack is None:
         return None
     try:
         extensions = any(f.producer == "ai" for f in core.files)
-        context, resources, _ = builder(pack, spec, options.operations, options.variables, extensions)
+        context, resources, _ = render_context(pack, spec, options.operations, options.variables, extensions)
         for template, out, view in outputs(pack, context, resources):
             if out == path:
                 source = environment(pack).get_template(template.source)
@@ -85,13 +84,10 @@ def render_planned_file(spec, options: PlanOptions, path: str) -> str | None:
 def pack_files(
     pack: Pack, spec, operations: list[str] | None, variables: dict[str, object], extensions: bool
 ) -> list[PlannedFile]:
-    from specloom.templates.contexts import CONTEXTS
+    from specloom.templates.generate import render_context
     from specloom.templates.render import outputs
 
-    builder = CONTEXTS.get((pack.language, pack.framework))
-    if builder is None:
-        raise PackError(f"{pack.ref} is for {pack.language}/{pack.framework}, which this specloom cannot render")
-    context, resources, api = builder(pack, spec, operations, variables, extensions)
+    context, resources, api = render_context(pack, spec, operations, variables, extensions)
     if not resources:
         raise PackError(f"it found no CRUD resource to implement: {'; '.join(api.gaps)}")
 
