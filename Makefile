@@ -27,6 +27,9 @@ demo: $(STAMP)
 	@echo
 	@echo "== specloom audit list"
 	$(BIN)/specloom audit list --limit 5
+	@echo
+	@echo "== specloom audit verify (the hash chain, and its head to keep elsewhere)"
+	$(BIN)/specloom audit verify
 
 test: $(STAMP)
 	$(BIN)/ruff check server tests bench
