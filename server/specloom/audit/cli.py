@@ -100,7 +100,7 @@ def _against_anchor(store: AuditStore, whole: VerifyResult, seq: int, digest: st
         return VerifyResult(
             False, whole.checked, last + 1, f"{missing} missing at the end: the expected head is record {seq}."
         )
-    at_anchor = store.verify(last_seq=seq)
+    at_anchor = store.verify(first_seq=seq, last_seq=seq)  # the chain up to it is already verified
     if at_anchor.head_hash != digest:
         # Where the rewrite starts cannot be told: every record up to the anchor is in doubt.
         return VerifyResult(

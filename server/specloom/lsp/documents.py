@@ -23,7 +23,7 @@ class Analysis:
     gate_findings: list[Finding] = field(default_factory=list)  # from the last generation, cleared by a passing one
     dependencies: frozenset[str] = frozenset()  # absolute paths of the files this analysis read or links to
     _plan: tuple[object, object] | None = None  # (options, plan): settings can change under a kept analysis
-    _previews: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _previews: dict[str, str | None] = field(default_factory=dict)  # path -> render, under the plan's options
     _elements: list[Element] | None = None
 
     def elements(self) -> list[Element]:
@@ -44,12 +44,13 @@ class Analysis:
 
     def rendered(self, options, path: str) -> str | None:
         """A template file of the plan as the pack renders it, kept for repeated hovers."""
-        key = (repr(options), path)
-        if key not in self._previews and self.spec is not None:
+        if self.plan(options) is None:
+            return None
+        if path not in self._previews:
             from specloom.templates.layout import PlanOptions, render_planned_file
 
-            self._previews[key] = render_planned_file(self.spec, options or PlanOptions(), path)
-        return self._previews.get(key)
+            self._previews[path] = render_planned_file(self.spec, options or PlanOptions(), path)
+        return self._previews[path]
 
     def element_at(self, pos: Position) -> Element | None:
         """The innermost element whose key (or whose whole range, for ADR parts) holds the position."""

@@ -78,11 +78,13 @@ def _preview(analysis, options, target_root, planned) -> list[str]:
 
 
 def _on_disk(target_root, rel: str) -> str | None:
-    if target_root is None or not (target_root / rel).resolve().is_relative_to(target_root.resolve()):
+    if target_root is None:
         return None
+    from specloom.delivery.paths import UnsafePath, resolve_inside
+
     try:
-        return (target_root / rel).read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
+        return resolve_inside(target_root, rel).read_text("utf-8")
+    except (UnsafePath, OSError, UnicodeDecodeError):
         return None
 
 

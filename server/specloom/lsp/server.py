@@ -93,11 +93,11 @@ class SpecloomServer(LanguageServer):
 
         return workspace_config(self.root(), self.settings)[0]
 
-    def plan_options(self):
+    def plan_options(self, config=None):
         """What plans in hovers and previews follow: the settings a generation from here would use."""
         from specloom.templates.layout import PlanOptions
 
-        return PlanOptions.from_config(self.config(), self.root())
+        return PlanOptions.from_config(config or self.config(), self.root())
 
     # --- analysis -----------------------------------------------------------------
     def schedule(self, uri: str, propagate: bool = False, changed_elsewhere: bool = False) -> None:
@@ -440,7 +440,10 @@ def create_server() -> SpecloomServer:
         if element is None:
             return None
         # A big spec's first plan and a preview's render take a while; the loop keeps serving meanwhile.
-        text = await asyncio.to_thread(planned_files_markdown, analysis, element, _target(ls), ls.plan_options())
+        config = ls.config()  # read once: the target and the plan both follow it
+        text = await asyncio.to_thread(
+            planned_files_markdown, analysis, element, _target(ls, config), ls.plan_options(config)
+        )
         if text is None:
             return None
         return types.Hover(
@@ -534,9 +537,9 @@ def create_server() -> SpecloomServer:
     return server
 
 
-def _target(ls: SpecloomServer) -> Path | None:
+def _target(ls: SpecloomServer, config=None) -> Path | None:
     root = ls.root()
-    return root / ls.config().generation.output_dir if root is not None else None
+    return root / (config or ls.config()).generation.output_dir if root is not None else None
 
 
 def _operation_id(analysis: Analysis, element) -> str | None:
