@@ -18,7 +18,6 @@ BEHAVIOUR = {
 
 
 def validate_variables(pack: Pack, given: dict[str, object]) -> dict[str, object]:
-
     unknown = sorted(set(given) - set(pack.variables))
     if unknown:
         raise PackError(

@@ -20,11 +20,14 @@ class RenderResult:
 
 
 def render_context(pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object], extensions: bool):
-    """What the pack's templates see: (context, resource views, API model)."""
+    """What the pack's templates see: (context, resource views, API model); PackError if there is nothing to render."""
     builder = CONTEXTS.get((pack.language, pack.framework))
     if builder is None:
         raise PackError(f"{pack.ref} is for {pack.language}/{pack.framework}, which this specloom cannot render")
-    return builder(pack, spec, operation_ids, variables, extensions)
+    context, resources, api = builder(pack, spec, operation_ids, variables, extensions)
+    if not resources:
+        raise PackError("there is no CRUD resource to implement: " + "; ".join(api.gaps))
+    return context, resources, api
 
 
 def render_spec(
@@ -35,8 +38,6 @@ def render_spec(
     if extensions is None:
         extensions = bool(ai_operations(spec, operation_ids))
     context, resources, api = render_context(pack, spec, operation_ids, variables, extensions)
-    if not resources:
-        raise PackError(f"{pack.ref} found no CRUD resource to implement in {spec.path}: " + "; ".join(api.gaps))
     rendered = render(pack, context, resources)
     formatted = format_files({f.path: f.content for f in rendered}, pack.formatter)
     files = [RenderedFile(f.path, formatted[f.path], f.template_id, f.purpose, f.resource) for f in rendered]

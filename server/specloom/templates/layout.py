@@ -88,8 +88,6 @@ def pack_files(
     from specloom.templates.render import outputs
 
     context, resources, api = render_context(pack, spec, operations, variables, extensions)
-    if not resources:
-        raise PackError(f"it found no CRUD resource to implement: {'; '.join(api.gaps)}")
 
     info = [plan_source(spec, "/info")] if "info" in spec.data else []
     all_ops = [plan_source(spec, op.pointer) for res in api.resources for op in res.ops]
