@@ -76,6 +76,21 @@ def test_an_invalid_spec_is_refused_with_exit_2(workspace: Path):
     assert not (workspace / "service").exists()
 
 
+def test_a_selection_only_a_model_can_implement_says_so_without_a_provider(workspace: Path):
+    result = specloom(
+        "generate",
+        str(EXAMPLES / "openapi/public/plaid-2020-09-14.yml"),
+        "--operations",
+        "itemGet",
+        "--out",
+        "x",
+        cwd=workspace,
+    )
+    assert result.returncode != 0 and not (workspace / "x").exists()
+    assert "The template pack leaves this selection to an AI provider (itemGet (POST /item/get)" in result.stdout
+    assert "[providers.<name>]" in result.stdout and "No template pack renders" not in result.stdout
+
+
 def test_a_user_edit_survives_regeneration_and_a_conflict_is_reported(workspace: Path):
     assert specloom("generate", "bookstore.yaml", "--out", "service", cwd=workspace).returncode == 0
     routes = workspace / "service/bookstore/routes/books.py"

@@ -275,7 +275,12 @@ class _Run:
                 self.plan = plan_generation(
                     self.spec,
                     PlanOptions(
-                        opts.language, opts.framework, opts.operations, opts.overlays, opts.pack_ranges, opts.variables
+                        language=opts.language,
+                        framework=opts.framework,
+                        operations=opts.operations,
+                        overlays=opts.overlays,
+                        pack_ranges=opts.pack_ranges,
+                        variables=opts.variables,
                     ),
                 )
             except PlanError as exc:
@@ -426,10 +431,15 @@ class _Run:
             )
             return False
         if not self._ai_chain():
+            from specloom.core.plan import TEMPLATE_PACKS
+
             outcome.exit_code, outcome.outcome = PROVIDERS_FAILED, "providers_failed"
+            if self.spec.kind == "openapi" and (opts.language, opts.framework or "") in TEMPLATE_PACKS:
+                why = "The template pack leaves this selection to an AI provider (" + " ".join(self.plan.notes) + ")"
+            else:
+                why = f"No template pack renders {self.spec.kind} for {opts.language}/{opts.framework}"
             outcome.message = (
-                f"No template pack renders {self.spec.kind} for {opts.language}/{opts.framework}, "
-                "and no AI provider is configured: add [providers.<name>] (kind, model, base_url, api_key_env) "
+                f"{why}, and no AI provider is configured: add [providers.<name>] (kind, model, base_url, api_key_env) "
                 "and list it in [generation] fallback_chain in specloom.toml."
             )
             return False
