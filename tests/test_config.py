@@ -25,7 +25,7 @@ def test_defaults_without_any_file(tmp_path):
     config = load_config(tmp_path, {})
     assert config == Config()
     assert config.generation.language == "python"
-    assert config.generation.framework == "fastapi"
+    assert config.generation.framework is None  # the language's own: core/languages.py
     assert config.generation.output_dir == "generated"
     assert config.generation.coverage_threshold == 95
     assert config.generation.operations is None

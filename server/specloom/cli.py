@@ -187,9 +187,7 @@ def _plan(args) -> int:
     options = PlanOptions.from_config(config, _workspace_root(path.parent))
     if args.operations:
         options.operations = [o.strip() for o in args.operations.split(",") if o.strip()] or None
-    if args.language:
-        options.language = args.language
-        options.framework = config.generation.framework if args.language == "python" else None
+    options.language = args.language or options.language
     options.framework = args.framework or options.framework
     try:
         result = plan_generation(spec, options)

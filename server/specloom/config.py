@@ -39,7 +39,7 @@ class _Section(BaseModel):
 
 class GenerationConfig(_Section):
     language: Language = Field("python", description="one of rust, go, python, typescript, java, csharp")
-    framework: str | None = Field("fastapi", description="a framework name such as fastapi")
+    framework: str | None = Field(None, description="a framework name such as fastapi (default: the language's own)")
     output_dir: str = Field("generated", min_length=1, description="a folder path, relative to the workspace")
     coverage_threshold: float = Field(95.0, ge=0, le=100, description="a percentage from 0 to 100")
     operations: list[str] | None = Field(None, description="a list of operation ids, e.g. ['listBooks']")

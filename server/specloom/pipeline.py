@@ -60,7 +60,7 @@ class GenerateOptions:
     identity: Identity | None
     operations: list[str] | None = None
     language: str = "python"
-    framework: str | None = "fastapi"
+    framework: str | None = None  # None: the language's default (core/languages.py)
     dry_run: bool = False
     coverage_threshold: float = 95.0
     pack_ranges: dict[str, str] = field(default_factory=dict)
@@ -87,7 +87,7 @@ class GenerateOptions:
             identity=resolve_identity(config.identity.user, config.identity.tenant, root),
             operations=gen.operations,
             language=language,
-            framework=gen.framework if language == "python" else None,
+            framework=gen.framework,
             coverage_threshold=gen.coverage_threshold,
             pack_ranges=dict(gen.templates),
             overlays=[root / o for o in gen.template_overlays],
@@ -286,6 +286,7 @@ class _Run:
             except PlanError as exc:
                 outcome.exit_code, outcome.outcome, outcome.message = INVALID_SPEC, "invalid_spec", str(exc)
                 return
+            opts.framework = self.plan.framework  # as the plan resolved it for the language
             outcome.plan = [f.to_json() for f in self.plan.files]
         with self._timed("execute"):
             if not await self._execute():
@@ -320,29 +321,18 @@ class _Run:
         return True
 
     async def _execute(self) -> bool:
-        from specloom.templates.packs import discover, select
-
         opts, outcome = self.opts, self.outcome
-        pack_name = next(
-            (
-                ref.split("@")[0]
-                for ref in [f.producer.removeprefix("template:") for f in self.plan.files]
-                if ref != "ai"
-            ),
-            None,
-        )
-        if self.spec.kind != "openapi" or pack_name is None:
+        choice = self.plan.template
+        if self.spec.kind != "openapi" or choice is None:
             return await self._execute_ai()
-        packs, errors = discover(opts.overlays)
-        refused = [e for e in errors if e.path is not None and pack_name in Path(e.path).parts]
-        if refused:
+        if choice.refused:
             # A user's pack that fails its security or test check stops the run: falling back silently
             # to the built-in pack would deliver code from templates the user did not ask for.
-            for e in refused:
+            for e in choice.refused:
                 self.outcome.gate_issues.append(
                     GateIssue("template-security", str(e.path), e.line or 1, 1, "template-refused", str(e), "error")
                 )
-            first = refused[0]
+            first = choice.refused[0]
             outcome.exit_code, outcome.outcome = GATE_FAILED, "gate_failed"
             outcome.gates = [
                 {
@@ -351,7 +341,7 @@ class _Run:
                     "duration_ms": 0,
                     "timed_out": False,
                     "skipped": None,
-                    "findings": len(refused),
+                    "findings": len(choice.refused),
                 }
             ]
             outcome.message = (
@@ -359,16 +349,18 @@ class _Run:
                 f"{first.path}:{first.line or 1}: {first}"
             )
             return False
-        version_range = opts.pack_ranges.get(pack_name, "*")
-        pack = select(packs, pack_name, version_range)
+        pack = choice.pack
         if pack is None:
-            problems = "; ".join(f"{e.path or ''}:{e.line or ''} {e}" for e in errors)
+            problems = "; ".join(f"{e.path or ''}:{e.line or ''} {e}" for e in choice.errors)
             outcome.exit_code, outcome.outcome = PROVIDERS_FAILED, "providers_failed"
             outcome.message = (
-                f"No usable {pack_name}@{version_range} pack. Available: "
-                f"{', '.join(p.ref for p in packs) or 'none'}." + (f" Refused: {problems}" if problems else "")
+                f"No usable {choice.backend.name}@{choice.version_range} pack. Available: "
+                f"{', '.join(p.ref for p in choice.available) or 'none'}."
+                + (f" Refused: {problems}" if problems else "")
             )
             return False
+        if choice.rendering is None:
+            return await self._execute_ai()  # the pack cannot render the selection; the plan's notes say why
         # What the CRUD templates leave (x-specloom-logic, no CRUD meaning) goes to an AI provider when
         # there is one; without one, or when every one fails, the templates alone are the floor.
         left_to_ai = [f.path for f in self.plan.files if f.producer == "ai"]
@@ -399,7 +391,9 @@ class _Run:
 
         opts, outcome = self.opts, self.outcome
         try:
-            result = render_spec(pack, self.spec, opts.operations, opts.variables, extensions=extensions)
+            result = render_spec(
+                pack, self.spec, opts.operations, opts.variables, extensions, self.plan.template.rendering
+            )
         except PackError as exc:
             outcome.exit_code, outcome.outcome = PROVIDERS_FAILED, "providers_failed"
             outcome.message = f"{pack.ref} could not render {self.spec.path}: {exc}"
@@ -431,13 +425,11 @@ class _Run:
             )
             return False
         if not self._ai_chain():
-            from specloom.core.plan import TEMPLATE_PACKS
-
             outcome.exit_code, outcome.outcome = PROVIDERS_FAILED, "providers_failed"
-            if self.spec.kind == "openapi" and (opts.language, opts.framework or "") in TEMPLATE_PACKS:
+            if self.spec.kind == "openapi" and self.plan.template is not None:
                 why = "The template pack leaves this selection to an AI provider (" + " ".join(self.plan.notes) + ")"
             else:
-                why = f"No template pack renders {self.spec.kind} for {opts.language}/{opts.framework}"
+                why = f"No template pack renders {self.spec.kind} for {self.plan.language}/{self.plan.framework}"
             outcome.message = (
                 f"{why}, and no AI provider is configured: add [providers.<name>] (kind, model, base_url, api_key_env) "
                 "and list it in [generation] fallback_chain in specloom.toml."

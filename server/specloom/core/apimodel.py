@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from specloom.core.plan import snake
+from specloom.core.naming import snake
 
 _PAGING_PARAMS = {"limit", "offset"}
 _TEMPLATE = re.compile(r"^\{([^{}]+)\}$")
@@ -320,8 +320,8 @@ _ACTION_VERBS = frozenset(
 )
 
 
-def template_gap(op) -> str | None:
-    """Why the CRUD templates leave an operation to an AI provider, if they do."""
+def crud_gap(op) -> str | None:
+    """Why an operation is not CRUD on a collection (what CRUD templates cannot implement), if it is not."""
     if op.logic:
         return "its x-specloom-logic describes behaviour beyond CRUD"
     kind, _, collection, _ = _crud_shape(op)
@@ -334,21 +334,16 @@ def template_gap(op) -> str | None:
     return None
 
 
-def ai_operations(spec, operation_ids: list[str] | None = None) -> list:
-    """The selected operations the CRUD templates leave to an AI provider."""
-    chosen = set(operation_ids or ())
-    return [op for op in spec.operations if (not chosen or op.operation_id in chosen) and template_gap(op)]
-
-
-def build_api_model(spec, operation_ids: list[str] | None = None) -> ApiModel:
+def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) -> ApiModel:
+    """`gap(op)`: why an operation stays out of the model (a pack's capability check); CRUD shape by default."""
     builder = _Builder(spec)
     ops = spec.operations if not operation_ids else [o for o in spec.operations if o.operation_id in set(operation_ids)]
     resources: dict[str, Resource] = {}
     error_model = None
     for op in ops:
-        gap = template_gap(op)
-        if gap:
-            builder.gaps.append(f"{op.operation_id}: {gap}")
+        reason = gap(op)
+        if reason:
+            builder.gaps.append(f"{op.operation_id}: {reason}")
             continue
         kind, segments, collection, on_item = _crud_shape(op)
         success = sorted(c for c in op.responses if c.isdigit() and c.startswith("2"))

@@ -10,21 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from specloom.core.findings import Range
+from specloom.core.languages import framework_for, language
 from specloom.core.locate import join_pointer
+from specloom.core.naming import snake
 from specloom.core.specs.base import SpecDocument
-
-# Packs the planner knows how to lay out; any other language/framework is produced by an AI provider.
-TEMPLATE_PACKS = {("python", "fastapi"): "python-fastapi@1.1.0"}
-DEFAULT_FRAMEWORK = {
-    "python": "fastapi",
-    "typescript": "express",
-    "go": "net/http",
-    "rust": "axum",
-    "java": "spring",
-    "csharp": "aspnetcore",
-}
-_EXTENSION = {"python": ".py", "typescript": ".ts", "go": ".go", "rust": ".rs", "java": ".java", "csharp": ".cs"}
-_TEMPLATE_METHODS = {"get", "post", "put", "patch", "delete"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +50,8 @@ class Plan:
     framework: str | None
     files: list[PlannedFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what templates cannot implement, and why
+    # The template pack chosen for this plan and its render context (templates/layout.py); opaque to the core.
+    template: object | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict:
         return {
@@ -77,19 +68,10 @@ class PlanError(ValueError):
     """The selection names operations the spec does not have."""
 
 
-def snake(text: str) -> str:
-    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
-    out = re.sub(r"[^0-9a-zA-Z]+", "_", words).strip("_").lower()
-    if not out:
-        return "api"
-    return "_" + out if out[0].isdigit() else out
-
-
 def plan(
     spec: SpecDocument, operations: list[str] | None = None, language: str = "python", framework: str | None = None
 ) -> Plan:
-    framework = framework or DEFAULT_FRAMEWORK.get(language)
-    result = Plan(spec.path, spec.kind, language, framework)
+    result = Plan(spec.path, spec.kind, language, framework_for(language, framework))
     if spec.kind == "openapi":
         _plan_openapi(spec, operations, result)
     elif spec.kind == "adr":
@@ -110,13 +92,12 @@ def plan_source(spec: SpecDocument, pointer: str) -> PlanSource:
     return _source(spec, pointer, spec.locate(pointer).key)
 
 
-def _ext(language: str) -> str:
-    return _EXTENSION.get(language, ".txt")
+def _ext(language_name: str) -> str:
+    return language(language_name).extension
 
 
 def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
-    from specloom.core.apimodel import template_gap  # apimodel names things with plan's `snake`
-
+    """The layout a model is asked for; where a pack renders the spec, its backend lays the files out instead."""
     ops = spec.operations
     if selection:
         known = {op.operation_id for op in ops}
@@ -125,89 +106,43 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
             raise PlanError(f"Unknown operation(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}.")
         chosen = set(selection)
         ops = [op for op in ops if op.operation_id in chosen]
-    pack = TEMPLATE_PACKS.get((result.language, result.framework or ""))
-    producer = f"template:{pack}" if pack else "ai"
-    if not pack:
-        result.notes.append(
-            f"No template pack for {result.language}/{result.framework}: every file comes from an AI provider."
-        )
+    lang = language(result.language)
     package = snake(spec.title or "api")
-    ext = _ext(result.language)
-    src_root = package if result.language == "python" else "src"
-
     info = [plan_source(spec, "/info")] if "info" in spec.data else []
     groups: dict[str, list] = {}
-    left_to_ai = []  # operations the pack's CRUD templates do not implement
     for op in ops:
-        crud_gap = template_gap(op) if pack else None
-        if crud_gap:
-            left_to_ai.append(op)
-            result.notes.append(
-                f"{op.operation_id} ({op.method.upper()} {op.path}): {crud_gap}; an AI provider implements it "
-                f"in {src_root}/routes/extensions{ext}."
-            )
-            continue
         groups.setdefault(_group_name(op), []).append(op)
-        reason = _template_gap(spec, op)
-        if reason and pack:
-            result.notes.append(
-                f"{op.operation_id} ({op.method.upper()} {op.path}): {reason}; an AI provider implements it."
-            )
+
+    def source(module: str) -> str:
+        return lang.source_path(package, module)
 
     files = result.files
+    if lang.build_file:
+        files.append(PlannedFile(lang.build_file, "build", "ai", list(info)))
     if result.language == "python":
-        files.append(PlannedFile("pyproject.toml", "build", producer, list(info)))
-        files.append(PlannedFile(f"{src_root}/__init__.py", "source", producer, list(info)))
-    files.append(
-        PlannedFile(f"{src_root}/app{ext}", "source", producer, info + [plan_source(spec, op.pointer) for op in ops])
-    )
+        files.append(PlannedFile(f"{package}/__init__.py", "source", "ai", list(info)))
+    files.append(PlannedFile(source("app"), "source", "ai", info + [plan_source(spec, op.pointer) for op in ops]))
     schema_names = _referenced_schemas(spec, ops)
     if schema_names:
-        files.append(
-            PlannedFile(
-                f"{src_root}/models{ext}",
-                "source",
-                producer,
-                [plan_source(spec, join_pointer(["components", "schemas", n])) for n in schema_names],
-            )
-        )
-        files.append(
-            PlannedFile(
-                f"{src_root}/repository{ext}", "source", producer, [plan_source(spec, op.pointer) for op in ops]
-            )
-        )
+        models = [plan_source(spec, join_pointer(["components", "schemas", n])) for n in schema_names]
+        files.append(PlannedFile(source("models"), "source", "ai", models))
+        files.append(PlannedFile(source("repository"), "source", "ai", [plan_source(spec, op.pointer) for op in ops]))
     schemes = sorted({name for op in ops for req in (op.security or []) if isinstance(req, dict) for name in req})
     if schemes:
-        files.append(
-            PlannedFile(
-                f"{src_root}/security{ext}",
-                "source",
-                producer,
-                [plan_source(spec, join_pointer(["components", "securitySchemes", s])) for s in schemes],
-            )
-        )
+        pointers = [plan_source(spec, join_pointer(["components", "securitySchemes", s])) for s in schemes]
+        files.append(PlannedFile(source("security"), "source", "ai", pointers))
+    # Go keeps one package per folder, so its route files sit beside the app rather than under routes/.
+    route = (
+        (lambda group: source(f"{snake(group)}_routes"))
+        if result.language == "go"
+        else (lambda group: source(f"routes/{snake(group)}"))
+    )
     for group, group_ops in sorted(groups.items()):
-        files.append(
-            PlannedFile(
-                f"{src_root}/routes/{snake(group)}{ext}",
-                "source",
-                producer,
-                [plan_source(spec, op.pointer) for op in group_ops],
-            )
-        )
-    test_dir = "tests"
+        files.append(PlannedFile(route(group), "source", "ai", [plan_source(spec, op.pointer) for op in group_ops]))
     for group, group_ops in sorted(groups.items()):
-        test_name = f"test_{snake(group)}{ext}" if result.language == "python" else f"{snake(group)}.test{ext}"
-        files.append(
-            PlannedFile(
-                f"{test_dir}/{test_name}", "test", producer, [plan_source(spec, op.pointer) for op in group_ops]
-            )
-        )
-    if left_to_ai:
-        ai_sources = [plan_source(spec, op.pointer) for op in left_to_ai]
-        files.append(PlannedFile(f"{src_root}/routes/extensions{ext}", "source", "ai", ai_sources))
-        files.append(PlannedFile(f"{test_dir}/test_extensions{ext}", "test", "ai", list(ai_sources)))
-    files.append(PlannedFile("README.md", "documentation", producer, list(info)))
+        test = lang.test_path(snake(group))
+        files.append(PlannedFile(test, "test", "ai", [plan_source(spec, op.pointer) for op in group_ops]))
+    files.append(PlannedFile("README.md", "documentation", "ai", list(info)))
 
 
 def _group_name(op) -> str:
@@ -215,22 +150,6 @@ def _group_name(op) -> str:
         return op.tags[0]
     statics = [s for s in op.path.strip("/").split("/") if s and not s.startswith("{")]
     return statics[0] if statics else "root"
-
-
-def _template_gap(spec, op) -> str | None:
-    """Why the template pack cannot implement an operation by itself, if it cannot."""
-    if op.method not in _TEMPLATE_METHODS:
-        return f"{op.method.upper()} has no CRUD meaning"
-    media = set()
-    if op.request_body and isinstance(op.request_body.get("content"), dict):
-        media |= set(op.request_body["content"])
-    for response in op.responses.values():
-        if isinstance(response.get("content"), dict):
-            media |= set(response["content"])
-    odd = sorted(m for m in media if m != "application/json" and not m.endswith("+json"))
-    if odd:
-        return f"media type {', '.join(odd)} is not JSON"
-    return None
 
 
 def _referenced_schemas(spec, ops) -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
+from specloom.core.languages import language
+
 from .base import Prompt
 
 _COMMENT = {"python": "#", "rust": "//", "go": "//", "typescript": "//", "java": "//", "csharp": "//"}
@@ -59,23 +61,20 @@ def extension_prompt(spec, plan, template_files: dict[str, str], coverage_thresh
         + (f" — its x-specloom-logic: {quote(op.operation_id + ' logic', op.logic)}" if op.logic else "")
         for op in operations
     )
-    context = "\n\n".join(quote(path, text) for path, text in sorted(template_files.items()) if path.endswith(".py"))
+    backend = plan.template.backend
+    ext = language(plan.language).extension
+    context = "\n\n".join(quote(path, text) for path, text in sorted(template_files.items()) if path.endswith(ext))
     parts = [
-        f"A template pack generated a FastAPI service from the OpenAPI specification {spec.path!r}; its files "
-        "are below. It left these operations, which you implement:",
+        f"A template pack ({backend.name}) generated a {backend.language}/{backend.framework} service from the "
+        f"OpenAPI specification {spec.path!r}; its files are below. It left these operations, which you implement:",
         listed,
-        f"Write {', '.join(f.path for f in files)}. `{module}` defines `router = APIRouter()` with one route per "
-        "operation (path, method and operation_id as in the specification); the app already includes that router "
-        "first. Reuse the generated modules: models, storage through `request.app.state.repositories`, the error "
-        "helpers and the same authentication dependency the generated routes use. The tests use the `client` and "
-        f"`anonymous` fixtures of tests/conftest.py and must bring the whole project to {coverage_threshold:g}% "
-        "line coverage. Do not rewrite any file of the pack.",
+        f"Write {', '.join(f.path for f in files)}. " + backend.extension_prompt(module, coverage_threshold),
         "The generated files:",
         context,
         "The specification:",
         quote("specification", spec.source.text),
     ]
-    return Prompt(system_prompt("python"), "\n\n".join(parts))
+    return Prompt(system_prompt(plan.language), "\n\n".join(parts))
 
 
 def repair_prompt(first: Prompt, files: dict[str, str], problems: list[str], round_number: int) -> Prompt:

@@ -13,9 +13,15 @@ from pathlib import Path
 
 from specloom.templates.packs import PackError
 
-# Templates emit sorted imports themselves (the style gate checks it); the formatter only lays code out.
+# Imports follow what a render used: ruff sorts them and drops the unused, then lays the code out, with the
+# same isolated settings as the style gate, so the gate checks what a person would write, not template output.
+_RUFF = [sys.executable, "-m", "ruff"]
+_ISOLATED = ["--isolated", "--quiet", "--line-length", "120"]
 FORMATTERS = {
-    "ruff": ([sys.executable, "-m", "ruff", "format", "--isolated", "--quiet", "--line-length", "120", "."],),
+    "ruff": (
+        [*_RUFF, "check", *_ISOLATED, "--no-cache", "--fix", "--select", "I001,F401", "--exit-zero", "."],
+        [*_RUFF, "format", *_ISOLATED, "--no-cache", "."],
+    ),
 }
 
 

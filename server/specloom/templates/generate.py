@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from specloom.core.apimodel import ai_operations
-from specloom.templates.contexts import CONTEXTS
+from specloom.backends import Rendering
 from specloom.templates.formatting import format_files
-from specloom.templates.packs import Pack, PackError
-from specloom.templates.render import RenderedFile, render
+from specloom.templates.packs import Pack
+from specloom.templates.render import RenderedFile, backend_of, render
 
 
 @dataclass(slots=True)
@@ -20,25 +19,34 @@ class RenderResult:
 
 
 def render_context(pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object], extensions: bool):
-    """What the pack's templates see: (context, resource views, API model); PackError if there is nothing to render."""
-    builder = CONTEXTS.get((pack.language, pack.framework))
-    if builder is None:
-        raise PackError(f"{pack.ref} is for {pack.language}/{pack.framework}, which this specloom cannot render")
-    context, resources, api = builder(pack, spec, operation_ids, variables, extensions)
-    if not resources:
-        raise PackError("there is no CRUD resource to implement: " + "; ".join(api.gaps))
-    return context, resources, api
+    """What the pack's templates see (a `Rendering`); PackError if there is nothing to render."""
+    return backend_of(pack).render_context(pack, spec, operation_ids, variables, extensions)
+
+
+def left_to_ai(pack: Pack, spec, operation_ids: list[str] | None) -> list:
+    """The selected operations the pack's templates leave to an AI provider."""
+    backend = backend_of(pack)
+    chosen = set(operation_ids or ())
+    return [
+        op for op in spec.operations if (not chosen or op.operation_id in chosen) and backend.template_gap(spec, op)
+    ]
 
 
 def render_spec(
-    pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object], extensions: bool | None = None
+    pack: Pack,
+    spec,
+    operation_ids: list[str] | None,
+    variables: dict[str, object],
+    extensions: bool | None = None,
+    rendering: Rendering | None = None,
 ) -> RenderResult:
     """`extensions`: whether an AI provider adds a router for the operations the templates leave
-    (None: whenever there are such operations, as in golden cases)."""
+    (None: whenever there are such operations, as in golden cases). `rendering`: the plan's, when it has one."""
     if extensions is None:
-        extensions = bool(ai_operations(spec, operation_ids))
-    context, resources, api = render_context(pack, spec, operation_ids, variables, extensions)
-    rendered = render(pack, context, resources)
-    formatted = format_files({f.path: f.content for f in rendered}, pack.formatter)
+        extensions = bool(left_to_ai(pack, spec, operation_ids))
+    if rendering is None:
+        rendering = render_context(pack, spec, operation_ids, variables, extensions)
+    rendered = render(pack, {**rendering.context, "extensions": extensions}, rendering.resources)
+    formatted = format_files({f.path: f.content for f in rendered}, backend_of(pack).formatter)
     files = [RenderedFile(f.path, formatted[f.path], f.template_id, f.purpose, f.resource) for f in rendered]
-    return RenderResult(pack, files, list(api.gaps), pack.dependencies + pack.test_dependencies)
+    return RenderResult(pack, files, list(rendering.api.gaps), pack.dependencies + pack.test_dependencies)

@@ -1,7 +1,8 @@
 """The plan of a generation as its template pack will lay it out: the same paths the render writes.
 
-The core planner knows no pack; for a spec a pack renders, its template files are replaced here by the
-pack's own outputs (from the manifest and the render context), so previews name exactly what is delivered.
+The core planner knows no pack. Here the backend for the plan's (language, framework) picks its pack,
+decides what its templates leave to a model, and computes the render context once; the plan keeps that
+choice (`Plan.template`), so the pipeline and previews render from it without choosing again.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from specloom.backends import PackBackend, Rendering, backend_for
 from specloom.core.locate import join_pointer
+from specloom.core.naming import snake
 from specloom.core.plan import Plan, PlannedFile, plan, plan_source
 from specloom.templates.packs import Pack, PackError
 
@@ -31,7 +34,7 @@ class PlanOptions:
         gen = config.generation
         return cls(
             language=gen.language,
-            framework=gen.framework if gen.language == "python" else None,
+            framework=gen.framework,
             operations=list(gen.operations) if gen.operations else None,
             overlays=[root / o for o in gen.template_overlays] if root is not None else [],
             pack_ranges=dict(gen.templates),
@@ -39,22 +42,63 @@ class PlanOptions:
         )
 
 
+@dataclass(slots=True)
+class TemplateChoice:
+    """The pack a plan renders through: chosen once, with why it may not be usable."""
+
+    backend: PackBackend
+    version_range: str
+    pack: Pack | None  # None: no usable version (see `errors`)
+    errors: list[PackError]  # every pack refused at discovery
+    refused: list[PackError]  # of those, the ones of this backend's pack: a user's pack that must stop the run
+    available: list[Pack] = field(default_factory=list)  # every pack found, to name when none fits
+    rendering: Rendering | None = None  # None: the pack cannot render this selection (the plan's notes say why)
+    left_to_ai: list = field(default_factory=list)  # operations the templates leave to a model
+
+
 def plan_generation(spec, options: PlanOptions | None = None) -> Plan:
     """The core plan, with the template pack's files as that pack will render them."""
     options = options or PlanOptions()
     result = plan(spec, options.operations, options.language, options.framework)
-    pack = _template_pack(result, options)
-    if spec.kind != "openapi" or pack is None:
-        return result  # without a usable pack, the execute step names what is wrong
+    if spec.kind != "openapi":
+        return result
+    backend = backend_for(result.language, result.framework)
+    if backend is None:
+        result.notes.append(
+            f"No template pack for {result.language}/{result.framework}: every file comes from an AI provider."
+        )
+        return result
+    choice = _choose_pack(backend, options)
+    result.template = choice
+    if choice.pack is None:
+        return result  # the execute step names the missing or refused pack
+    chosen = set(options.operations or ())
+    selected = [op for op in spec.operations if not chosen or op.operation_id in chosen]
+    package = str(options.variables.get("package") or snake(spec.title or "api"))
+    ai_files = []
+    for op in selected:
+        gap = backend.template_gap(spec, op)
+        if gap:
+            choice.left_to_ai.append(op)
+    if choice.left_to_ai:
+        extension_files = backend.extension_files(package)
+        module = next(path for path, purpose in extension_files if purpose == "source")
+        for op in choice.left_to_ai:
+            result.notes.append(
+                f"{op.operation_id} ({op.method.upper()} {op.path}): {backend.template_gap(spec, op)}; "
+                f"an AI provider implements it in {module}."
+            )
+        sources = [plan_source(spec, op.pointer) for op in choice.left_to_ai]
+        ai_files = [PlannedFile(path, purpose, "ai", list(sources)) for path, purpose in extension_files]
     try:
-        extensions = any(f.producer == "ai" for f in result.files)
-        laid_out = pack_files(pack, spec, options.operations, options.variables, extensions)
+        choice.rendering = backend.render_context(
+            choice.pack, spec, options.operations, options.variables, bool(choice.left_to_ai)
+        )
+        laid_out = _pack_files(choice.pack, spec, choice.rendering)
     except PackError as exc:
-        laid_out = []
-        result.notes.append(f"{pack.ref} cannot render this selection: {exc}")
-    by_path = {f.path: f for f in laid_out}
-    # The pack's layout replaces the planner's guess; what the pack leaves to a provider stays.
-    result.files = laid_out + [f for f in result.files if f.producer == "ai" and f.path not in by_path]
+        choice.rendering, laid_out = None, []
+        result.notes.append(f"{choice.pack.ref} cannot render this selection: {exc}")
+    result.files = laid_out + ai_files
     return result
 
 
@@ -62,33 +106,36 @@ def render_planned_file(spec, options: PlanOptions, path: str) -> str | None:
     """One template file of the plan as the pack renders it (before the formatter), or None."""
     from jinja2 import TemplateError
 
-    from specloom.templates.generate import render_context
     from specloom.templates.render import environment, outputs
 
-    core = plan(spec, options.operations, options.language, options.framework)
-    pack = _template_pack(core, options)
-    if pack is None:
+    choice = plan_generation(spec, options).template
+    if choice is None or choice.rendering is None:
         return None
+    context, resources = choice.rendering.context, choice.rendering.resources
     try:
-        extensions = any(f.producer == "ai" for f in core.files)
-        context, resources, _ = render_context(pack, spec, options.operations, options.variables, extensions)
-        for template, out, view in outputs(pack, context, resources):
+        for template, out, view in outputs(choice.pack, context, resources):
             if out == path:
-                source = environment(pack).get_template(template.source)
+                source = environment(choice.pack).get_template(template.source)
                 return source.render({**context, "rv": view} if view is not None else context)
     except (PackError, TemplateError):
         return None  # the plan's notes and the generation say why
     return None
 
 
-def pack_files(
-    pack: Pack, spec, operations: list[str] | None, variables: dict[str, object], extensions: bool
-) -> list[PlannedFile]:
-    from specloom.templates.generate import render_context
+def _choose_pack(backend: PackBackend, options: PlanOptions) -> TemplateChoice:
+    from specloom.templates.packs import discover, select
+
+    packs, errors = discover(options.overlays)
+    refused = [e for e in errors if e.path is not None and backend.name in Path(e.path).parts]
+    version_range = options.pack_ranges.get(backend.name, "*")
+    pack = select(packs, backend.name, version_range)
+    return TemplateChoice(backend, version_range, pack, errors, refused, packs)
+
+
+def _pack_files(pack: Pack, spec, rendering: Rendering) -> list[PlannedFile]:
     from specloom.templates.render import outputs
 
-    context, resources, api = render_context(pack, spec, operations, variables, extensions)
-
+    api = rendering.api
     info = [plan_source(spec, "/info")] if "info" in spec.data else []
     all_ops = [plan_source(spec, op.pointer) for res in api.resources for op in res.ops]
     # Per-resource files come from their resource's operations, the others by what they hold.
@@ -103,7 +150,7 @@ def pack_files(
     }
     producer = f"template:{pack.ref}"
     files = []
-    for template, path, view in outputs(pack, context, resources):
+    for template, path, view in outputs(pack, rendering.context, rendering.resources):
         if view is not None:
             sources = [plan_source(spec, op.pointer) for op in view.res.ops]
         else:
@@ -113,14 +160,3 @@ def pack_files(
     if clash:
         raise PackError(f"two resources would be written to the same file(s) {', '.join(clash)}")
     return files
-
-
-def _template_pack(result: Plan, options: PlanOptions) -> Pack | None:
-    from specloom.templates.packs import discover, select
-
-    templated = [f for f in result.files if f.producer.startswith("template:")]
-    if not templated:
-        return None
-    name = templated[0].producer.removeprefix("template:").split("@")[0]
-    packs, _ = discover(options.overlays)
-    return select(packs, name, options.pack_ranges.get(name, "*"))

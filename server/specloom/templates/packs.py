@@ -65,9 +65,9 @@ class Pack:
     version: str
     language: str
     framework: str
+    backend: str  # the backend package that owns the pack (server/specloom/backends/)
     root: Path
     min_specloom: str
-    formatter: str | None
     dependencies: list[str]
     test_dependencies: list[str]
     templates: list[TemplateSpec]
@@ -163,9 +163,9 @@ def load_pack(root: Path) -> Pack:
             version=data["version"],
             language=data["language"],
             framework=data["framework"],
+            backend=data["backend"],
             root=root,
             min_specloom=data.get("min_specloom", "0.0.0"),
-            formatter=data.get("formatter"),
             dependencies=list(data.get("dependencies", [])),
             test_dependencies=list(data.get("test_dependencies", [])),
             templates=templates,
@@ -178,9 +178,28 @@ def load_pack(root: Path) -> Pack:
         raise PackError(f"manifest says {pack.ref} but the folder is {root.parent.name}/{root.name}", manifest_path)
     if semver_key(pack.min_specloom) > semver_key(__version__):
         raise PackError(f"{pack.ref} needs specloom >= {pack.min_specloom}; this is {__version__}", manifest_path)
+    check_backend(pack, manifest_path)
     check_security(pack)
     check_tested(pack)
     return pack
+
+
+def check_backend(pack: Pack, manifest_path: Path) -> None:
+    from specloom.backends import backend_named, known_backends
+
+    backend = backend_named(pack.backend)
+    if backend is None:
+        raise PackError(
+            f"{pack.ref} names backend {pack.backend!r}, which this specloom does not have; "
+            f"known: {', '.join(known_backends())}",
+            manifest_path,
+        )
+    if (backend.language, backend.framework) != (pack.language, pack.framework):
+        raise PackError(
+            f"{pack.ref} is for {pack.language}/{pack.framework}, but its backend {pack.backend} renders "
+            f"{backend.language}/{backend.framework}",
+            manifest_path,
+        )
 
 
 def check_security(pack: Pack) -> None:
@@ -238,3 +257,24 @@ def discover(overlays: list[Path] | None = None) -> tuple[list[Pack], list[PackE
 def select(packs: list[Pack], name: str, version_range: str = "*") -> Pack | None:
     candidates = [p for p in packs if p.name == name and matches(p.version, version_range)]
     return max(candidates, key=lambda p: p.version_key) if candidates else None
+
+
+def validate_variables(pack: Pack, given: dict[str, object]) -> dict[str, object]:
+    unknown = sorted(set(given) - set(pack.variables))
+    if unknown:
+        raise PackError(
+            f"{pack.ref} has no variable(s) {', '.join(unknown)}; it knows {', '.join(sorted(pack.variables))}"
+        )
+    values: dict[str, object] = {}
+    for name, var in pack.variables.items():
+        value = given.get(name, var.default)
+        if value is None:
+            if var.required:
+                raise PackError(f"{pack.ref} needs the variable `{name}`: {var.description}")
+            continue
+        if var.type == "string" and not isinstance(value, str):
+            raise PackError(f"variable `{name}` of {pack.ref} must be a string, not {value!r}")
+        if var.pattern and not re.fullmatch(var.pattern, str(value)):
+            raise PackError(f"variable `{name}` = {value!r} does not match {var.pattern}")
+        values[name] = value
+    return values

@@ -52,11 +52,17 @@ def environment(pack: Pack):
         keep_trailing_newline=True,
     )
     env.filters.update(pystr=_pystr, tomlsafe=_tomlsafe, mdsafe=_mdsafe, tojson=_tojson, uses=_uses)
-    if pack.language == "python":
-        from specloom.templates import python_filters
-
-        env.filters.update(python_filters.FILTERS)
+    env.filters.update(backend_of(pack).filters())
     return env
+
+
+def backend_of(pack: Pack):
+    from specloom.backends import backend_named
+
+    backend = backend_named(pack.backend)
+    if backend is None:  # load_pack refuses such packs; a Pack built by hand may still name none
+        raise PackError(f"{pack.ref} names backend {pack.backend!r}, which this specloom does not have")
+    return backend
 
 
 def output_path(spec: TemplateSpec, values: dict[str, str]) -> str:

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import re
+import textwrap
 
-from specloom.templates.python_lang import const_name, identifier
+from specloom.backends.python_fastapi.lang import const_name, identifier
 
 
 def _pyrepr(value: object) -> str:
     return repr(value)
+
+
+_QUOTES = '"' * 3
+
+
+def _docstring(text: object, indent: int = 0, width: int = 120) -> str:
+    """A docstring literal for spec prose: nothing in it can close or escape it, wrapped to the line length."""
+    words = " ".join(str(text).replace("\\", "\\\\").replace(_QUOTES, "'''").split()).rstrip('"')
+    if indent + len(words) + 6 <= width:
+        return _QUOTES + words + _QUOTES
+    pad = " " * indent
+    lines = textwrap.wrap(words, width - indent - 3, break_long_words=False, break_on_hyphens=False)
+    return _QUOTES + f"\n{pad}".join(lines) + f"\n{pad}" + _QUOTES
 
 
 def _route_imports(body: str, models: dict) -> dict[str, list[str]]:
@@ -31,6 +45,7 @@ def _route_imports(body: str, models: dict) -> dict[str, list[str]]:
 
 FILTERS = {
     "pyrepr": _pyrepr,
+    "docstring": _docstring,
     "const_name": const_name,
     "ident": identifier,
     "route_imports": _route_imports,

@@ -1,11 +1,11 @@
-"""Render contexts: what each (language, framework) pack sees when it renders a spec."""
+"""The python-fastapi render context: what the pack's templates see when they render a spec."""
 
 from __future__ import annotations
 
 import re
 
 from specloom.core.apimodel import ApiModel, _types, build_api_model
-from specloom.templates.packs import Pack, PackError
+from specloom.templates.packs import Pack, PackError, validate_variables
 
 BEHAVIOUR = {
     "list": "lists stored items (declared filters, limit/offset)",
@@ -17,35 +17,14 @@ BEHAVIOUR = {
 }
 
 
-def validate_variables(pack: Pack, given: dict[str, object]) -> dict[str, object]:
-    unknown = sorted(set(given) - set(pack.variables))
-    if unknown:
-        raise PackError(
-            f"{pack.ref} has no variable(s) {', '.join(unknown)}; it knows {', '.join(sorted(pack.variables))}"
-        )
-    values: dict[str, object] = {}
-    for name, var in pack.variables.items():
-        value = given.get(name, var.default)
-        if value is None:
-            if var.required:
-                raise PackError(f"{pack.ref} needs the variable `{name}`: {var.description}")
-            continue
-        if var.type == "string" and not isinstance(value, str):
-            raise PackError(f"variable `{name}` of {pack.ref} must be a string, not {value!r}")
-        if var.pattern and not re.fullmatch(var.pattern, str(value)):
-            raise PackError(f"variable `{name}` = {value!r} does not match {var.pattern}")
-        values[name] = value
-    return values
-
-
 def python_fastapi(
-    pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object], extensions: bool = False
+    pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object], extensions: bool, gap
 ) -> tuple[dict, list, ApiModel]:
     """`extensions`: an AI provider writes `<package>/routes/extensions.py` for what the templates leave."""
-    from specloom.templates.fastapi_view import FastAPIView
+    from specloom.backends.python_fastapi.view import FastAPIView
 
     values = validate_variables(pack, variables)
-    api = build_api_model(spec, operation_ids)
+    api = build_api_model(spec, operation_ids, gap)
     selected = {r.collection_path for r in api.resources}
     orphans = [r for r in api.resources if r.parent and r.parent not in selected]
     if orphans:
@@ -111,15 +90,39 @@ def python_fastapi(
         "auth_scheme": scheme,
         "auth_header": auth_header,
         "challenge": {"bearer": "Bearer", "basic": 'Basic realm="api"'}.get(scheme.kind, "ApiKey") if scheme else "",
-        "error_fields": [f for f in (api.error_code_field, api.error_message_field) if f]
-        if api.error_model
-        else ["detail"],
-        "error_code_is_int": error_code_is_int,
+        "error_body": (body := _error_body(api, spec.deref, view.samples, error_code_is_int)),
+        "error_fields": [name for name, _ in body] if api.error_model else ["detail"],
         "behaviour": BEHAVIOUR,
         "date_types": _date_types(api, spec.deref),
         "extensions": extensions,
     }
     return context, view.resources, api
+
+
+_MESSAGE_FIELDS = ("message", "detail", "title", "error", "description", "msg", "error_description")
+_STATUS_FIELDS = ("status", "code", "statusCode", "status_code")
+
+
+def _error_body(api: ApiModel, deref, samples, code_is_int: bool) -> list[tuple[str, str]]:
+    """The spec's error body as (field, Python expression over `status`, `code`, `message`): every field it
+    requires gets a value, so no error answer breaks the schema, and no name is written unless it is a field."""
+    if not api.error_model:
+        return [("detail", "message"), ("status", "status"), ("code", "code")]
+    body = []
+    for f in api.models[api.error_model].fields:
+        types = _types(deref(f.schema))
+        if f.name == api.error_code_field:
+            expr = "status" if code_is_int else "code"
+        elif f.name == api.error_message_field or (f.name in _MESSAGE_FIELDS and "string" in types):
+            expr = "message"
+        elif f.name in _STATUS_FIELDS and "integer" in types:
+            expr = "status"
+        elif f.required:
+            expr = repr(samples.value(f.schema))
+        else:
+            continue
+        body.append((f.name, expr))
+    return body
 
 
 def _date_types(api: ApiModel, deref) -> list[str]:
@@ -133,6 +136,3 @@ def _date_types(api: ApiModel, deref) -> list[str]:
         if kind in types
     ]
     return found
-
-
-CONTEXTS = {("python", "fastapi"): python_fastapi}

@@ -8,9 +8,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from specloom.backends.python_fastapi.lang import PythonTypes, Samples, identifier, with_format_bounds
 from specloom.core.apimodel import ApiModel, Op, Resource, _ref_name, _types
-from specloom.core.plan import snake
-from specloom.templates.python_lang import PythonTypes, Samples, identifier, with_format_bounds
+from specloom.core.naming import snake
+
+
+# What a route module defines or imports, and the builtins its bodies call: a name from the spec never shadows them.
+_MODULE_NAMES = frozenset(
+    "APIRouter Depends Path Query Request Response Annotated Any Literal UUID uuid4 UTC datetime ApiError not_found "
+    "require_auth router get_repositories Repos Repositories _require_parent".split()
+)
+_BODY_NAMES = frozenset("body repos request items item total key current new_id str max min len int list dict".split())
+
+
+def unique(name: str, taken: set[str]) -> str:
+    """`name`, or `name_`, `name__`…: the first not taken in its scope; then taken."""
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
 
 
 @dataclass(slots=True)
@@ -20,6 +36,7 @@ class ParamView:
     declaration: str  # "limit: Annotated[int, Query(ge=1)] = 20"
     filter_field: str | None = None  # item field compared against this query parameter
     membership: bool = False  # the parameter is a list: item field must be one of its values
+    has_default: bool = False
 
 
 @dataclass(slots=True)
@@ -125,6 +142,7 @@ class FastAPIView:
     def _resource(self, res: Resource) -> ResourceView:
         module = self._modules[res.collection_path]
         view = ResourceView(res, module=module, repo_attr=module)
+        module_names = set(_MODULE_NAMES) | set(self.api.models)
         id_schema = self.deref(res.id_schema) if res.id_schema else {}
         view.path_id_type = _python_id_type(id_schema)  # what the path accepts, per the spec
         if res.id_field:
@@ -170,13 +188,13 @@ class FastAPIView:
             parent = next((r for r in self.api.resources if r.collection_path == res.parent), None)
             if parent:
                 view.parent_repo = self._modules[parent.collection_path]
-                view.parent_py = identifier(snake(res.parent_param))
+                view.parent_py = unique(identifier(snake(res.parent_param)), module_names | _BODY_NAMES)
                 view.parent_view = next((v for v in self._done if v.res is parent), None) or self._resource(parent)
                 view.parent_key = {"int": 1, "uuid": "11111111-1111-4111-8111-111111111111"}.get(
                     view.parent_view.id_kind, "parent-1"
                 )
         for op in res.ops:
-            view.routes.append(self._route(view, op))
+            view.routes.append(self._route(view, op, module_names))
         list_route = next((r for r in view.routes if r.op.kind == "list"), None)
         if list_route:
             view.filters = [self._filter(view, q, item) for q in list_route.query_params if q.filter_field]
@@ -189,28 +207,31 @@ class FastAPIView:
         other = _other_value(schema, match)
         return FilterView(q.name, q.py_name, field_.name, match, other, [match] if q.membership else match)
 
-    def _route(self, view: ResourceView, op: Op) -> RouteView:
+    def _route(self, view: ResourceView, op: Op, module_names: set[str]) -> RouteView:
         res = view.res
+        local = set(module_names) | _BODY_NAMES
         path_params = []
         if res.parent_param:
             parent_type = view.parent_view.path_id_type if view.parent_view else "str"
-            py = identifier(snake(res.parent_param))
+            py = view.parent_py or unique(identifier(snake(res.parent_param)), local)
+            local.add(py)
             path_params.append(
                 ParamView(py, res.parent_param, f"{py}: Annotated[{parent_type}, Path(alias={res.parent_param!r})]")
             )
         if op.kind in ("read", "replace", "update", "delete") and res.id_param:
-            py = identifier(snake(res.id_param))
+            py = unique(identifier(snake(res.id_param)), local)
             path_params.append(
                 ParamView(py, res.id_param, f"{py}: Annotated[{view.path_id_type}, Path(alias={res.id_param!r})]")
             )
-        query = [self._query(view, p) for p in op.query]
+        # Python wants parameters without a default first; FastAPI reads them by name, so order is free.
+        query = sorted((self._query(view, p, local) for p in op.query), key=lambda q: q.has_default)
         response = op.response_model if op.kind != "delete" else None
         if op.kind == "list" and res.list_shape == "array":
             response = f"list[{res.item_model}]"
         no_content = op.kind == "delete" or (op.response_model is None and op.kind in ("create", "replace", "update"))
         return RouteView(
             op,
-            identifier(snake(op.operation_id)),
+            unique(identifier(snake(op.operation_id)), module_names),
             path_params,
             query,
             op.request_model,
@@ -218,9 +239,9 @@ class FastAPIView:
             no_content,
         )
 
-    def _query(self, view: ResourceView, p) -> ParamView:
+    def _query(self, view: ResourceView, p, local: set[str]) -> ParamView:
         schema = with_format_bounds(self.deref(p.schema) if _ref_name(p.schema) else p.schema)
-        py = identifier(snake(p.name))
+        py = unique(identifier(snake(p.name)), local)
         annotation = self.types.type_of(p.schema)
         constraints = []
         for key, arg in (
@@ -236,7 +257,7 @@ class FastAPIView:
         default = schema.get("default") if not _ref_name(p.schema) else self.deref(p.schema).get("default")
         if p.required:
             decl = f"{py}: Annotated[{annotation}, Query({query_args})]"
-        elif default is not None:
+        elif default is not None and not isinstance(default, (list, dict)):  # a mutable default is shared (B006)
             decl = f"{py}: Annotated[{annotation}, Query({query_args})] = {default!r}"
         else:
             decl = f"{py}: Annotated[{annotation} | None, Query({query_args})] = None"
@@ -249,7 +270,8 @@ class FastAPIView:
                 singular = p.name[:-1] if p.name.endswith("s") else p.name
                 if singular in item_fields:
                     filter_field, membership = singular, True
-        return ParamView(py, p.name, decl, identifier(filter_field) if filter_field else None, membership)
+        filter_py = identifier(filter_field) if filter_field else None
+        return ParamView(py, p.name, decl, filter_py, membership, has_default=not p.required)
 
 
 def _field_schema(model, name: str) -> dict:

@@ -1,0 +1,42 @@
+"""The protocol every pack backend implements: the one owner of everything about its pack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from specloom.core.apimodel import ApiModel
+    from specloom.templates.packs import Pack
+
+
+@dataclass(slots=True)
+class Rendering:
+    """What a pack's templates see for one spec and selection: computed once, reused by plan, render, previews."""
+
+    context: dict
+    resources: list  # the per-resource views (each has `.module` and `.res`)
+    api: ApiModel
+
+
+class PackBackend(Protocol):
+    name: str  # the pack it owns, as its manifest names it
+    language: str
+    framework: str
+    formatter: str | None  # run over rendered files before gates and golden comparison
+
+    def template_gap(self, spec, op) -> str | None:
+        """Why the pack's templates leave an operation to an AI provider; None when they implement it.
+        The one capability check: plans, renders and prompts all ask this."""
+
+    def render_context(self, pack: Pack, spec, operations: list[str] | None, variables: dict, extensions: bool):
+        """A `Rendering`; `PackError` naming why when the pack cannot render the selection."""
+
+    def filters(self) -> dict:
+        """The Jinja filters the pack's templates use."""
+
+    def extension_files(self, package: str) -> list[tuple[str, str]]:
+        """(path, purpose) of the files a model writes beside the pack for the operations it leaves."""
+
+    def extension_prompt(self, module: str, coverage_threshold: float) -> str:
+        """How a model's code fits beside the pack's files (instructions, not spec text)."""

@@ -1,0 +1,28 @@
+"""One place decides a generation's framework: the user's, else the language's default."""
+
+import pytest
+
+from specloom.core.languages import framework_for, language
+
+
+@pytest.mark.parametrize(
+    ("lang", "framework", "expected"),
+    [
+        ("python", None, "fastapi"),
+        ("go", None, "net/http"),
+        ("rust", None, "actix-web"),
+        ("typescript", "fastify", "fastify"),  # a user's framework for another language is kept, not dropped
+        ("go", "chi", "chi"),
+        ("go", "fastapi", "net/http"),  # the configured language's framework does not leak into another language
+        ("typescript", "my-own-framework", "my-own-framework"),
+    ],
+)
+def test_the_framework_of_a_generation(lang, framework, expected):
+    assert framework_for(lang, framework) == expected
+
+
+def test_model_written_code_is_laid_out_where_each_language_builds_and_tests_it():
+    assert language("go").test_path("books") == "books_test.go"  # `go test` runs only *_test.go
+    assert language("typescript").test_path("books") == "tests/books.test.ts"
+    assert language("python").source_path("shop", "app") == "shop/app.py"
+    assert language("rust").build_file == "Cargo.toml"
