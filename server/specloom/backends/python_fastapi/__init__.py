@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from specloom.backends.base import Rendering
-from specloom.core.apimodel import crud_gap
+from specloom.core.apimodel import _crud_shape, _json_schema, _ref_name, _types, crud_gap
 
 _CRUD_METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -29,6 +29,22 @@ class PythonFastAPI:
         odd = sorted(m for m in media if m != "application/json" and not m.endswith("+json"))
         if odd:
             return f"media type {', '.join(odd)} is not JSON"
+        kind = _crud_shape(op)[0]
+        body = _json_schema((op.request_body or {}).get("content"))
+        if body is not None and kind in ("list", "read", "delete"):
+            return f"a {op.method.upper()} with a request body has no CRUD meaning"
+        if body is not None and not _is_object(spec.deref(body)):
+            return "its request body is not a JSON object"
+        if body is None and kind == "create":
+            return "a create without a request body has nothing to store"
+        success = next((r for code, r in sorted(op.responses.items()) if code.startswith("2")), None)
+        answer = _json_schema((success or {}).get("content")) if isinstance(success, dict) else None
+        if answer is not None and kind in ("read", "replace", "update") and not _is_object(spec.deref(answer)):
+            return "its answer is not one item"
+        for schema in (body, answer):
+            loop = _required_loop(spec, schema)
+            if loop:
+                return f"schema {loop[0]} requires itself ({' -> '.join(loop)}), so no finite instance exists"
         return None
 
     def render_context(self, pack, spec, operations, variables, extensions) -> Rendering:
@@ -59,6 +75,40 @@ class PythonFastAPI:
             f"`anonymous` fixtures of tests/conftest.py and must bring the whole project to {coverage_threshold:g}% "
             "line coverage. Do not rewrite any file of the pack."
         )
+
+
+def _is_object(schema: dict) -> bool:
+    """Stored items are objects: a body that is an array, a scalar or a union of either is no CRUD item."""
+    if isinstance(schema.get("allOf"), list):
+        return True
+    if "oneOf" in schema or "anyOf" in schema:
+        return False
+    return "object" in _types(schema) or ("properties" in schema and not _types(schema))
+
+
+def _required_loop(spec, schema: dict | None) -> list[str] | None:
+    """A chain of schemas each requiring the next (not nullable) back to the first, if `schema` reaches one."""
+
+    def walk(name: str, path: list[str]) -> list[str] | None:
+        if name in path:
+            return path[path.index(name) :] + [name]
+        target = spec.schemas.get(name)
+        if not isinstance(target, dict):
+            return None
+        props = target.get("properties") if isinstance(target.get("properties"), dict) else {}
+        for field in target.get("required") or []:
+            prop = props.get(field)
+            ref = _ref_name(prop)
+            if ref and not (spec.deref(prop).get("nullable") or "null" in _types(spec.deref(prop))):
+                found = walk(ref, [*path, name])
+                if found:
+                    return found
+        return None
+
+    if not isinstance(schema, dict):
+        return None
+    ref = _ref_name(schema) or _ref_name(schema.get("items"))
+    return walk(ref, []) if ref else None
 
 
 BACKEND = PythonFastAPI()

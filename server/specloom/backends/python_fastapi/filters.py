@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from specloom.backends.python_fastapi.lang import const_name, identifier
+from specloom.backends.python_fastapi.lang import enum_members, identifier
 
 
 def _pyrepr(value: object) -> str:
@@ -46,7 +46,7 @@ def _route_imports(body: str, models: dict) -> dict[str, list[str]]:
 FILTERS = {
     "pyrepr": _pyrepr,
     "docstring": _docstring,
-    "const_name": const_name,
+    "enum_members": enum_members,
     "ident": identifier,
     "route_imports": _route_imports,
 }

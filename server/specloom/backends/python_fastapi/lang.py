@@ -36,6 +36,20 @@ def const_name(value: object) -> str:
     return "V_" + text if text[0].isdigit() else text
 
 
+def enum_members(values: list) -> list[tuple[str, object]]:
+    """(member name, value) for an enum's values: names unique even where values differ only in punctuation
+    or case, each value once."""
+    taken: set[str] = set()
+    members = []
+    for value in dict.fromkeys(values):
+        name = const_name(value)
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        members.append((name, value))
+    return members
+
+
 class PythonTypes:
     def __init__(self, api: ApiModel, deref):
         self.api = api
@@ -86,9 +100,21 @@ class PythonTypes:
             return _FORMAT_TYPES[schema["format"]]
         return _SCALAR.get(kind, "Any")
 
-    def field_decl(self, f: Field, partial: bool = False) -> str:
+    def field_names(self, model: Model) -> dict[str, str]:
+        """JSON name -> attribute name, unique in the model (`a-b` and `a_b` both exist in real specs)."""
+        taken: set[str] = set()
+        names = {}
+        for f in model.fields:
+            name = identifier(f.name)
+            while name in taken:
+                name += "_"
+            taken.add(name)
+            names[f.name] = name
+        return names
+
+    def field_decl(self, f: Field, partial: bool = False, model: Model | None = None) -> str:
         schema = self.deref(f.schema) if _ref_name(f.schema) else f.schema
-        py_name = identifier(f.name)
+        py_name = self.field_names(model)[f.name] if model is not None else identifier(f.name)
         optional = partial or not f.required
         # Absent and null differ: an optional field that is not nullable defaults to None but rejects an explicit null.
         annotation = self.type_of(f.schema, nullable=f.nullable)
@@ -182,6 +208,7 @@ class Samples:
         self.api = api
         self.deref = deref
         self.random = random.Random(seed)
+        self._open: list[str] = []  # the models being sampled, outermost first: a recursive schema ends
 
     def value(self, schema: object, depth: int = 0, minimal: bool = False):
         if not isinstance(schema, dict) or depth > 8:
@@ -192,13 +219,20 @@ class Samples:
             if model is None:
                 return None
             if model.kind == "object":
-                return self.model(model, depth + 1, minimal=minimal)
+                # A model inside itself gets only its required fields, and a third level none at all.
+                if self._open.count(name) >= 2:
+                    return None
+                self._open.append(name)
+                try:
+                    return self.model(model, depth + 1, minimal=minimal or name in self._open[:-1])
+                finally:
+                    self._open.pop()
             return self.value(model.schema, depth + 1, minimal)
-        if "example" in schema and self._valid_example(schema):
+        if "example" in schema and self._valid_example(schema, schema["example"]):
             return schema["example"]
         if isinstance(schema.get("enum"), list) and schema["enum"]:
             return next((v for v in schema["enum"] if v is not None), None)
-        if "default" in schema:
+        if "default" in schema and self._valid_example(schema, schema["default"]):
             return schema["default"]
         for combinator in ("oneOf", "anyOf", "allOf"):
             if isinstance(schema.get(combinator), list) and schema[combinator]:
@@ -235,10 +269,27 @@ class Samples:
             out[f.name] = value
         return out
 
-    def _valid_example(self, schema: dict) -> bool:
-        example = schema["example"]
-        pattern = schema.get("pattern")
-        return not (isinstance(example, str) and isinstance(pattern, str) and not re.search(pattern, example))
+    def _valid_example(self, schema: dict, example: object) -> bool:
+        """Whether a spec's example or default is valid for its own schema: many are not, and a test built on
+        one would fail on the app it tests."""
+        kinds = _types(schema)
+        if kinds and not any(_is_json_type(example, kind) for kind in kinds):
+            return False
+        if isinstance(schema.get("enum"), list) and example not in schema["enum"]:
+            return False
+        if isinstance(example, str):
+            pattern = schema.get("pattern")
+            if isinstance(pattern, str) and (not _python_regex(pattern) or not re.search(pattern, example)):
+                return False
+            if len(example) < (schema.get("minLength") or 0) or len(example) > schema.get("maxLength", len(example)):
+                return False
+            if schema.get("format") in ("uuid", "date", "date-time", "email"):
+                return _format_ok(schema["format"], example)
+        if isinstance(example, (int, float)) and not isinstance(example, bool):
+            low, high = schema.get("minimum"), schema.get("maximum")
+            if (isinstance(low, (int, float)) and example < low) or (isinstance(high, (int, float)) and example > high):
+                return False
+        return not isinstance(example, (dict, list)) or not kinds  # containers are built field by field
 
     def string(self, schema: dict) -> str:
         fmt = schema.get("format")
@@ -314,3 +365,28 @@ def _from_pattern(pattern: str) -> str | None:
         pos = m.end()
     text = "".join(out)
     return text if re.search(pattern, text) else None
+
+
+def _is_json_type(value: object, kind: str) -> bool:
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, {"string": str, "boolean": bool, "array": list, "object": dict}.get(kind, object)) or (
+        kind == "null" and value is None
+    )
+
+
+def _format_ok(fmt: str, value: str) -> bool:
+    try:
+        if fmt == "uuid":
+            UUID(value)
+        elif fmt == "date":
+            date.fromisoformat(value)
+        elif fmt == "date-time":
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        else:
+            return re.search(EMAIL_PATTERN, value) is not None
+    except ValueError:
+        return False
+    return True

@@ -12,13 +12,52 @@ from specloom.backends.python_fastapi.lang import PythonTypes, Samples, identifi
 from specloom.core.apimodel import ApiModel, Op, Resource, _ref_name, _types
 from specloom.core.naming import snake
 
-
 # What a route module defines or imports, and the builtins its bodies call: a name from the spec never shadows them.
 _MODULE_NAMES = frozenset(
-    "APIRouter Depends Path Query Request Response Annotated Any Literal UUID uuid4 UTC datetime ApiError not_found "
-    "require_auth router get_repositories Repos Repositories _require_parent".split()
+    [
+        "APIRouter",
+        "Depends",
+        "Path",
+        "Query",
+        "Request",
+        "Response",
+        "Annotated",
+        "Any",
+        "Literal",
+        "UUID",
+        "uuid4",
+        "UTC",
+        "datetime",
+        "ApiError",
+        "not_found",
+        "require_auth",
+        "router",
+        "get_repositories",
+        "Repos",
+        "Repositories",
+        "_require_parent",
+    ]
 )
-_BODY_NAMES = frozenset("body repos request items item total key current new_id str max min len int list dict".split())
+_BODY_NAMES = frozenset(
+    [
+        "body",
+        "repos",
+        "request",
+        "items",
+        "item",
+        "total",
+        "key",
+        "current",
+        "new_id",
+        "str",
+        "max",
+        "min",
+        "len",
+        "int",
+        "list",
+        "dict",
+    ]
+)
 
 
 def unique(name: str, taken: set[str]) -> str:
@@ -84,6 +123,15 @@ class ResourceView:
     update_body: dict | None = None
     filters: list[FilterView] = field(default_factory=list)
 
+    echo_models: dict = field(default_factory=dict)  # response model name -> the fields it shows
+
+    def echoed(self, route: RouteView, body: dict | None) -> list[str] | None:
+        """The body's fields the operation's answer shows (None: all of them), for tests to compare."""
+        shown = self.echo_models.get(route.response_model)
+        if body is None or shown is None or set(body) <= shown:
+            return None
+        return [name for name in body if name in shown]
+
     @property
     def secured_routes(self) -> list[RouteView]:
         return [r for r in self.routes if r.op.secured]
@@ -143,11 +191,8 @@ class FastAPIView:
         module = self._modules[res.collection_path]
         view = ResourceView(res, module=module, repo_attr=module)
         module_names = set(_MODULE_NAMES) | set(self.api.models)
-        id_schema = self.deref(res.id_schema) if res.id_schema else {}
-        view.path_id_type = _python_id_type(id_schema)  # what the path accepts, per the spec
-        if res.id_field:
-            item_field = next(f for f in self.api.models[res.item_model].fields if f.name == res.id_field)
-            id_schema = self.deref(item_field.schema) if _ref_name(item_field.schema) else item_field.schema
+        view.path_id_type = _python_id_type(self.deref(res.id_schema) if res.id_schema else {})  # as the path takes it
+        id_schema = self._id_schema(res)
         if id_schema.get("format") == "uuid":
             view.id_type, view.id_kind = "UUID", "uuid"
         elif "integer" in _types(id_schema):
@@ -191,14 +236,26 @@ class FastAPIView:
                 view.parent_py = unique(identifier(snake(res.parent_param)), module_names | _BODY_NAMES)
                 view.parent_view = next((v for v in self._done if v.res is parent), None) or self._resource(parent)
                 view.parent_key = {"int": 1, "uuid": "11111111-1111-4111-8111-111111111111"}.get(
-                    view.parent_view.id_kind, "parent-1"
-                )
+                    view.parent_view.id_kind
+                ) or self.samples.value(self._id_schema(parent))
         for op in res.ops:
             view.routes.append(self._route(view, op, module_names))
+        view.echo_models = {
+            name: {f.name for f in model.fields if not f.write_only}
+            for name, model in self.api.models.items()
+            if any(r.response_model == name for r in view.routes)
+        }
         list_route = next((r for r in view.routes if r.op.kind == "list"), None)
         if list_route:
             view.filters = [self._filter(view, q, item) for q in list_route.query_params if q.filter_field]
         return view
+
+    def _id_schema(self, res: Resource) -> dict:
+        """The schema of a resource's ids: its item's id field, else its path parameter."""
+        if res.id_field:
+            item_field = next(f for f in self.api.models[res.item_model].fields if f.name == res.id_field)
+            return self.deref(item_field.schema) if _ref_name(item_field.schema) else item_field.schema
+        return self.deref(res.id_schema) if res.id_schema else {}
 
     def _filter(self, view: ResourceView, q: ParamView, item) -> FilterView:
         field_ = next(f for f in item.fields if identifier(f.name) == q.filter_field)

@@ -6,6 +6,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from bookstore import models
 from bookstore.app import create_app
+from bookstore.errors import not_found
 from bookstore.repository import InMemoryRepository, Repositories
 from bookstore.security import TOKENS_ENV
 
@@ -24,6 +25,20 @@ def test_framework_errors_use_the_error_shape() -> None:
         assert set(["error", "message"]) <= set(unknown.json())
         malformed = client.request("POST", "/books", content=b"{not json", headers={"Content-Type": "application/json"})
         assert malformed.status_code in (400, 401, 422)
+
+
+def test_errors_raised_by_routes_use_the_error_shape() -> None:
+    app = create_app()
+
+    @app.get("/specloom-probe/{number}")
+    def probe(number: int) -> None:
+        raise not_found("probe", number)
+
+    with TestClient(app) as client:
+        for path, status in (("/specloom-probe/1", 404), ("/specloom-probe/x", 422)):
+            response = client.get(path)
+            assert response.status_code == status
+            assert set(["error", "message"]) <= set(response.json())
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from swagger_petstore import models
 from swagger_petstore.app import create_app
+from swagger_petstore.errors import not_found
 from swagger_petstore.repository import InMemoryRepository, Repositories
 
 
@@ -22,6 +23,20 @@ def test_framework_errors_use_the_error_shape() -> None:
         assert set(["code", "message"]) <= set(unknown.json())
         malformed = client.request("POST", "/pets", content=b"{not json", headers={"Content-Type": "application/json"})
         assert malformed.status_code in (400, 401, 422)
+
+
+def test_errors_raised_by_routes_use_the_error_shape() -> None:
+    app = create_app()
+
+    @app.get("/specloom-probe/{number}")
+    def probe(number: int) -> None:
+        raise not_found("probe", number)
+
+    with TestClient(app) as client:
+        for path, status in (("/specloom-probe/1", 404), ("/specloom-probe/x", 422)):
+            response = client.get(path)
+            assert response.status_code == status
+            assert set(["code", "message"]) <= set(response.json())
 
 
 @pytest.mark.parametrize(
