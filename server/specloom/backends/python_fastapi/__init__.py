@@ -33,6 +33,8 @@ class PythonFastAPI:
         body = _json_schema((op.request_body or {}).get("content"))
         if body is not None and kind in ("list", "read", "delete"):
             return f"a {op.method.upper()} with a request body has no CRUD meaning"
+        if body is not None and not _ref_name(body):
+            return "its request body schema is inline; name it under components/schemas"
         if body is not None and not _is_object(spec.deref(body)):
             return "its request body is not a JSON object"
         if body is None and kind == "create":

@@ -228,11 +228,11 @@ class Samples:
                 finally:
                     self._open.pop()
             return self.value(model.schema, depth + 1, minimal)
-        if "example" in schema and self._valid_example(schema, schema["example"]):
+        if "example" in schema and self.valid(schema, schema["example"]):
             return schema["example"]
         if isinstance(schema.get("enum"), list) and schema["enum"]:
             return next((v for v in schema["enum"] if v is not None), None)
-        if "default" in schema and self._valid_example(schema, schema["default"]):
+        if "default" in schema and self.valid(schema, schema["default"]):
             return schema["default"]
         for combinator in ("oneOf", "anyOf", "allOf"):
             if isinstance(schema.get(combinator), list) and schema[combinator]:
@@ -264,12 +264,12 @@ class Samples:
             if minimal and not f.required:
                 continue
             value = self.value(f.schema, depth + 1, minimal)
-            if value is None and f.required and not f.nullable:
+            if value is None and not f.nullable:  # too deep, or no valid value: absent beats invalid
                 continue
             out[f.name] = value
         return out
 
-    def _valid_example(self, schema: dict, example: object) -> bool:
+    def valid(self, schema: dict, example: object) -> bool:
         """Whether a spec's example or default is valid for its own schema: many are not, and a test built on
         one would fail on the app it tests."""
         kinds = _types(schema)

@@ -220,7 +220,9 @@ class FastAPIView:
         ]
         view.key_kind = view.id_kind
         view.client_sets_id = bool(res.id_field and res.id_field in writable)
-        view.server_fills = [(name, _fill_expr(self.deref(_field_schema(item, name)))) for name in view.create_fields]
+        view.server_fills = [
+            (name, _fill_expr(self.deref(_field_schema(item, name)), self.samples)) for name in view.create_fields
+        ]
         view.kept_on_replace = [
             f.name for f in item.fields if f.read_only or f.name in (res.id_field, res.parent_field)
         ]
@@ -335,8 +337,8 @@ def _field_schema(model, name: str) -> dict:
     return next(f.schema for f in model.fields if f.name == name)
 
 
-def _fill_expr(schema: dict) -> str:
-    """How the server fills a read-only field on create."""
+def _fill_expr(schema: dict, samples: Samples) -> str:
+    """How the server fills a required field the create body does not carry."""
     fmt = schema.get("format")
     if fmt == "date-time":
         return "datetime.now(UTC)"
@@ -344,7 +346,9 @@ def _fill_expr(schema: dict) -> str:
         return "datetime.now(UTC).date()"
     if fmt == "uuid":
         return "uuid4()"
-    return "0"
+    if "integer" in _types(schema) or "number" in _types(schema):
+        return "0" if samples.valid(schema, 0) else repr(samples.value(schema))
+    return repr(samples.value(schema))
 
 
 def _other_value(schema: dict, value: object) -> object:
