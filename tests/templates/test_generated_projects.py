@@ -19,6 +19,7 @@ SPECS = [
     "openapi/public/petstore.yaml",
     "openapi/public/petstore-expanded.yaml",
     str(Path(__file__).parent / "specs/same-name-collections.yaml"),
+    str(Path(__file__).parent / "specs/pages-and-problems.yaml"),
 ]
 SELECTIONS = [(s, None) for s in SPECS] + [
     ("openapi/bookstore.yaml", ["listBooks"]),

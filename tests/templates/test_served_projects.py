@@ -21,6 +21,8 @@ SERVICES = [
     ("openapi/library.yaml", "library", ("X-API-Key", "served-token")),
     ("openapi/public/petstore.yaml", "swagger_petstore", None),
     ("openapi/public/petstore-expanded.yaml", "swagger_petstore", None),
+    # page numbers, a cursor, problem+json errors
+    (str(Path(__file__).parent / "specs/pages-and-problems.yaml"), "helpdesk", ("Authorization", "Bearer served-token")),
 ]
 
 

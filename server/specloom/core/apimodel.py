@@ -12,7 +12,21 @@ from dataclasses import dataclass, field
 
 from specloom.core.naming import snake
 
-_PAGING_PARAMS = {"limit", "offset"}
+# What a list's query parameters do to it, by their names (the conventions public APIs use).
+PAGING = {
+    "offset": ("offset", "skip", "start"),
+    "limit": ("limit", "maxResults", "max_results"),
+    "page": ("page", "pageNumber", "page_number", "pageNo"),
+    "page_size": ("pageSize", "page_size", "per_page", "perPage", "size", "pageLimit"),
+    "cursor": ("cursor", "after", "pageToken", "page_token", "starting_after", "nextToken"),
+}
+# What a page object's fields say about the page, by their names.
+PAGE_FIELDS = {
+    "total": ("total", "count", "totalCount", "total_count", "totalItems", "total_items", "totalResults"),
+    "page": ("page", "pageNumber", "page_number", "currentPage"),
+    "page_size": ("pageSize", "page_size", "per_page", "perPage", "size", "limit"),
+    "next": ("next", "nextCursor", "next_cursor", "nextPageToken", "next_page_token", "nextToken"),
+}
 _TEMPLATE = re.compile(r"^\{([^{}]+)\}$")
 
 
@@ -47,6 +61,7 @@ class Param:
     location: str
     required: bool
     schema: dict
+    paging: str | None = None  # a key of PAGING: what this parameter of a list does to it
 
 
 @dataclass(slots=True)
@@ -60,8 +75,6 @@ class Op:
     request_model: str | None
     response_model: str | None
     query: list[Param]
-    filters: list[Param]
-    paging: list[Param]
     error_statuses: list[int]
     secured: bool
     summary: str = ""
@@ -83,6 +96,7 @@ class Resource:
     page_model: str | None = None
     page_items: str | None = None
     page_total: str | None = None
+    page_fields: dict[str, str] = field(default_factory=dict)  # PAGE_FIELDS role -> field, beyond items and total
     ops: list[Op] = field(default_factory=list)
 
     def op(self, kind: str) -> Op | None:
@@ -106,6 +120,7 @@ class ApiModel:
     resources: list[Resource]
     security: list[SecurityScheme]
     error_model: str | None
+    error_media_type: str  # what errors are answered as: application/json, application/problem+json…
     error_code_field: str | None
     error_message_field: str | None
     gaps: list[str] = field(default_factory=list)
@@ -128,6 +143,12 @@ def _ref_name(schema: object) -> str | None:
 def _types(schema: dict) -> list[str]:
     t = schema.get("type")
     return [t] if isinstance(t, str) else [x for x in t if isinstance(x, str)] if isinstance(t, list) else []
+
+
+def _json_media(media: dict | None) -> str:
+    """The JSON media type a response declares (application/json, or a +json type)."""
+    names = [n for n in media or {} if n == "application/json" or n.endswith("+json")]
+    return "application/json" if "application/json" in names or not names else names[0]
 
 
 def _json_schema(media: dict | None) -> dict | None:
@@ -339,7 +360,7 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
     builder = _Builder(spec)
     ops = spec.operations if not operation_ids else [o for o in spec.operations if o.operation_id in set(operation_ids)]
     resources: dict[str, Resource] = {}
-    error_model = None
+    error_model, error_media = None, "application/json"
     for op in ops:
         reason = gap(op)
         if reason:
@@ -353,6 +374,7 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
         for code, response in op.responses.items():
             if (code.startswith("4") or code == "default") and error_model is None:
                 error_model = _ref_name(_json_schema(response.get("content")))
+                error_media = _json_media(response.get("content")) if error_model else error_media
         coll_path = "/" + "/".join(collection)
         name = collection[-1]
         res = resources.get(coll_path)
@@ -392,7 +414,11 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
             builder.gaps.append(
                 f"{op.operation_id}: inline request body schemas are not supported; name it under components"
             )
-        query = [Param(p.name, p.location, p.required, p.schema) for p in op.parameters if p.location == "query"]
+        query = [
+            Param(p.name, p.location, p.required, p.schema, _paging_role(p, builder.deref) if kind == "list" else None)
+            for p in op.parameters
+            if p.location == "query"
+        ]
         res.ops.append(
             Op(
                 operation_id=op.operation_id,
@@ -404,8 +430,6 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
                 request_model=request_model,
                 response_model=_ref_name(response_schema),
                 query=query,
-                filters=[q for q in query if q.name not in _PAGING_PARAMS],
-                paging=[q for q in query if q.name in _PAGING_PARAMS],
                 error_statuses=sorted(int(c) for c in op.responses if c.isdigit() and c[0] in "45"),
                 secured=bool(op.security) and any(isinstance(r, dict) and r for r in op.security),
                 summary=op.summary,
@@ -451,6 +475,7 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
         resources=[r for r in resources.values() if r.item_model],
         security=_security(spec, ops),
         error_model=error_model,
+        error_media_type=error_media,
         error_code_field=code_field,
         error_message_field=message_field,
         gaps=builder.gaps,
@@ -479,12 +504,27 @@ def _list_item(builder: _Builder, res: Resource, schema: dict) -> str | None:
         for k, v in props.items()
         if "array" in _types(builder.deref(v)) and _ref_name(builder.deref(v).get("items"))
     ]
-    totals = [k for k, v in props.items() if "integer" in _types(builder.deref(v))]
     if page_name and len(arrays) == 1:
         res.list_shape, res.page_model, res.page_items = "page", page_name, arrays[0][0]
-        res.page_total = next((t for t in totals if t in ("total", "count", "totalCount", "total_count")), None)
+        for role, names in PAGE_FIELDS.items():
+            kinds = {"integer", "string"} if role == "next" else {"integer"}
+            found = next(
+                (k for k in names if k in props and kinds & set(_types(builder.deref(props[k])) or ["string"])), None
+            )
+            if found and role == "total":
+                res.page_total = found
+            elif found:
+                res.page_fields[role] = found
         return arrays[0][1]
     return None
+
+
+def _paging_role(param, deref) -> str | None:
+    role = next((role for role, names in PAGING.items() if param.name in names), None)
+    types = set(_types(deref(param.schema)) if isinstance(param.schema, dict) else [])
+    if role == "cursor":
+        return role if types & {"string", "integer"} or not types else None
+    return role if "integer" in types else None
 
 
 def _error_fields(builder: _Builder, error_model: str | None) -> tuple[str | None, str | None]:

@@ -60,6 +60,9 @@ _BODY_NAMES = frozenset(
 )
 
 
+DEFAULT_PAGE_SIZE = 20  # a page's size when the spec lets the client leave it out and gives no default
+
+
 def unique(name: str, taken: set[str]) -> str:
     """`name`, or `name_`, `name__`…: the first not taken in its scope; then taken."""
     while name in taken:
@@ -76,6 +79,8 @@ class ParamView:
     filter_field: str | None = None  # item field compared against this query parameter
     membership: bool = False  # the parameter is a list: item field must be one of its values
     has_default: bool = False
+    paging: str | None = None  # what it does to a list (apimodel.PAGING)
+    optional: bool = False  # None when absent: no default of its own
 
 
 @dataclass(slots=True)
@@ -87,6 +92,22 @@ class RouteView:
     body_model: str | None
     response_model: str | None
     no_content: bool
+    paging: dict[str, ParamView] = field(default_factory=dict)
+    size_expr: str | None = None  # the page size a list answers with (from `limit` or `pageSize`)
+    page_base: int = 1  # the number of the first page
+    page_values: list[tuple[str, str]] = field(default_factory=list)  # a page object's fields and their values
+    next_is_int: bool = False  # the page object's `next` is a number, not a string
+
+    @property
+    def has_size(self) -> bool:
+        """Whether the list body names its page size `size`."""
+        pg = self.paging
+        return bool("page" in pg or ("cursor" in pg and self.size_expr) or ("page_size" in pg and "limit" not in pg))
+
+    def value_or(self, role: str, fallback: object) -> str:
+        """The expression of a paging parameter, or `fallback` where it is absent."""
+        q = self.paging[role]
+        return f"{q.py_name} if {q.py_name} is not None else {fallback!r}" if q.optional else q.py_name
 
 
 @dataclass(slots=True)
@@ -288,7 +309,7 @@ class FastAPIView:
         if op.kind == "list" and res.list_shape == "array":
             response = f"list[{res.item_model}]"
         no_content = op.kind == "delete" or (op.response_model is None and op.kind in ("create", "replace", "update"))
-        return RouteView(
+        route = RouteView(
             op,
             unique(identifier(snake(op.operation_id)), module_names),
             path_params,
@@ -296,7 +317,40 @@ class FastAPIView:
             op.request_model,
             response,
             no_content,
+            paging={q.paging: q for q in query if q.paging},
         )
+        sizer = route.paging.get("page_size") or route.paging.get("limit")
+        if sizer is not None:
+            route.size_expr = f"max({route.value_or(sizer.paging, DEFAULT_PAGE_SIZE)}, 0)"
+        elif "page" in route.paging:
+            route.size_expr = str(DEFAULT_PAGE_SIZE)
+        page = next((p for p in op.query if p.paging == "page"), None)
+        if page is not None:
+            schema = self.deref(page.schema)
+            route.page_base = 0 if schema.get("minimum") == 0 or schema.get("default") == 0 else 1
+        if op.kind == "list" and res.list_shape == "page":
+            route.page_values = self._page_values(res, route)
+        return route
+
+    def _page_values(self, res: Resource, route: RouteView) -> list[tuple[str, str]]:
+        known = {res.page_items: "items"}
+        if res.page_total:
+            known[res.page_total] = "total"
+        roles = res.page_fields
+        if "page" in roles and "page" in route.paging:
+            known[roles["page"]] = "number"
+        if "page_size" in roles and route.has_size:
+            known[roles["page_size"]] = "size"
+        if "next" in roles and "cursor" in route.paging:
+            known[roles["next"]] = "next_cursor"
+            next_field = next(f for f in self.api.models[res.page_model].fields if f.name == roles["next"])
+            route.next_is_int = "integer" in _types(self.deref(next_field.schema))
+        values = list(known.items())
+        # Whatever else the page object requires gets a valid value, so the answer keeps to its schema.
+        for f in self.api.models[res.page_model].fields:
+            if f.required and f.name not in known:
+                values.append((f.name, repr(self.samples.value(f.schema))))
+        return values
 
     def _query(self, view: ResourceView, p, local: set[str]) -> ParamView:
         schema = with_format_bounds(self.deref(p.schema) if _ref_name(p.schema) else p.schema)
@@ -322,7 +376,7 @@ class FastAPIView:
             decl = f"{py}: Annotated[{annotation} | None, Query({query_args})] = None"
         item_fields = {f.name: f for f in self.api.models[view.res.item_model].fields}
         filter_field, membership = None, False
-        if p.name not in ("limit", "offset"):
+        if p.paging is None:
             if p.name in item_fields:
                 filter_field = p.name
             elif "array" in _types(schema):
@@ -330,7 +384,9 @@ class FastAPIView:
                 if singular in item_fields:
                     filter_field, membership = singular, True
         filter_py = identifier(filter_field) if filter_field else None
-        return ParamView(py, p.name, decl, filter_py, membership, has_default=not p.required)
+        return ParamView(
+            py, p.name, decl, filter_py, membership, not p.required, p.paging, optional=decl.endswith("= None")
+        )
 
 
 def _field_schema(model, name: str) -> dict:
