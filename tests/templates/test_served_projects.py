@@ -15,6 +15,7 @@ from specloom.templates.generate import render_spec
 from specloom.templates.packs import discover, select
 from tests.helpers import EXAMPLES
 
+SPECS = Path(__file__).parent / "specs"
 # (spec, package, header carrying the credential or None when the spec declares no security)
 SERVICES = [
     ("openapi/bookstore.yaml", "bookstore", ("Authorization", "Bearer served-token")),
@@ -22,7 +23,7 @@ SERVICES = [
     ("openapi/public/petstore.yaml", "swagger_petstore", None),
     ("openapi/public/petstore-expanded.yaml", "swagger_petstore", None),
     # page numbers, a cursor, problem+json errors
-    (str(Path(__file__).parent / "specs/pages-and-problems.yaml"), "helpdesk", ("Authorization", "Bearer served-token")),
+    (str(SPECS / "pages-and-problems.yaml"), "helpdesk", ("Authorization", "Bearer served-token")),
 ]
 
 
