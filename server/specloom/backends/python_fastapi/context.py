@@ -51,7 +51,7 @@ def python_fastapi(
     for rv in view.resources:
         for route in rv.routes:
             for q in route.query_params:
-                if route.op.kind == "list" and not q.paging and not q.filter_field:
+                if route.op.kind == "list" and not q.paging and not q.filter_field and not q.compare:
                     api.gaps.append(
                         f"{route.op.operation_id}: query parameter `{q.name}` matches no item field, "
                         "so it is not applied"

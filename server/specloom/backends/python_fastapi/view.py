@@ -6,6 +6,7 @@ Computed in Python (and unit-tested) so the templates only lay text out.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from specloom.backends.python_fastapi.lang import PythonTypes, Samples, identifier, with_format_bounds
@@ -60,6 +61,21 @@ _BODY_NAMES = frozenset(
 )
 
 
+# Query parameters that bound a numeric field (minPrice, price_gte, max_pages…), by their snake_case words.
+_RANGES = [
+    (re.compile(r"^(?:min|from)_(.+)$"), ">="),
+    (re.compile(r"^(.+)_(?:min|from|gte|ge)$"), ">="),
+    (re.compile(r"^(?:max|to)_(.+)$"), "<="),
+    (re.compile(r"^(.+)_(?:max|to|lte|le)$"), "<="),
+    (re.compile(r"^(.+)_gt$"), ">"),
+    (re.compile(r"^(.+)_lt$"), "<"),
+]
+_NUMBERS = {"integer", "number"}
+_SEARCH = {"q", "search", "query"}
+_SORT = {"sort", "sort_by", "order_by"}
+_ORDER = {"order", "direction", "sort_order", "sort_direction"}
+SEARCHED = "specloom needle"  # what a generated test stores where a `q` search must find it
+
 DEFAULT_PAGE_SIZE = 20  # a page's size when the spec lets the client leave it out and gives no default
 
 
@@ -81,6 +97,15 @@ class ParamView:
     has_default: bool = False
     paging: str | None = None  # what it does to a list (apimodel.PAGING)
     optional: bool = False  # None when absent: no default of its own
+    compare: str | None = None  # ">=", "<=", ">", "<" against `filter_field`; "search"; "sort"; "order"
+    search_fields: list[str] = field(default_factory=list)  # attributes a `q` search looks in
+    sort_fields: dict[str, str] = field(default_factory=dict)  # JSON name -> attribute a `sort` may name
+
+    @property
+    def searched(self) -> str:
+        """The tuple of an item's attributes a search looks in."""
+        attributes = ", ".join(f"item.{a}" for a in self.search_fields)
+        return f"({attributes},)" if len(self.search_fields) == 1 else f"({attributes})"
 
 
 @dataclass(slots=True)
@@ -118,6 +143,7 @@ class FilterView:
     match: object  # the seeded item's value that the query selects
     other: object  # a second item's value that the query must leave out
     query: object  # what goes into the query string
+    kind: str = "match"  # "match" (exact, membership, range, search) or "sort"
 
 
 @dataclass(slots=True)
@@ -270,7 +296,14 @@ class FastAPIView:
         }
         list_route = next((r for r in view.routes if r.op.kind == "list"), None)
         if list_route:
-            view.filters = [self._filter(view, q, item) for q in list_route.query_params if q.filter_field]
+            view.filters = [
+                self._filter(view, q, item)
+                for q in list_route.query_params
+                if q.filter_field or (q.compare == "sort" and q.sort_fields)
+            ]
+            order = next((q for q in list_route.query_params if q.compare == "order"), None)
+            if order is not None and not any(q.compare == "sort" for q in list_route.query_params):
+                order.compare = None  # an order with nothing to sort by is not applied (the plan says so)
         return view
 
     def _id_schema(self, res: Resource) -> dict:
@@ -281,10 +314,28 @@ class FastAPIView:
         return self.deref(res.id_schema) if res.id_schema else {}
 
     def _filter(self, view: ResourceView, q: ParamView, item) -> FilterView:
-        field_ = next(f for f in item.fields if identifier(f.name) == q.filter_field)
+        if q.compare == "sort":
+            name = next(iter(q.sort_fields))
+            field_ = next(f for f in item.fields if f.name == name)
+        else:
+            field_ = next(f for f in item.fields if identifier(f.name) == q.filter_field)
         schema = self.deref(field_.schema) if _ref_name(field_.schema) else field_.schema
         match = view.sample_item.get(field_.name, self.samples.value(field_.schema))
-        other = _other_value(schema, match)
+        other = _other_value(schema, match, self.samples.valid)
+        if q.compare == "search":
+            return FilterView(q.name, q.py_name, field_.name, SEARCHED, match, "needle")
+        if q.compare in (">=", "<=", ">", "<"):
+            low, high = sorted([match, other])
+            match, other, query = {
+                ">=": (high, low, high),
+                "<=": (low, high, low),
+                ">": (high, low, low),
+                "<": (low, high, high),
+            }[q.compare]
+            return FilterView(q.name, q.py_name, field_.name, match, other, query)
+        if q.compare == "sort":
+            low, high = sorted([match, other])
+            return FilterView(q.name, q.py_name, field_.name, low, high, field_.name, kind="sort")
         return FilterView(q.name, q.py_name, field_.name, match, other, [match] if q.membership else match)
 
     def _route(self, view: ResourceView, op: Op, module_names: set[str]) -> RouteView:
@@ -375,18 +426,47 @@ class FastAPIView:
         else:
             decl = f"{py}: Annotated[{annotation} | None, Query({query_args})] = None"
         item_fields = {f.name: f for f in self.api.models[view.res.item_model].fields}
-        filter_field, membership = None, False
+        view_ = ParamView(py, p.name, decl, None, False, not p.required, p.paging, optional=decl.endswith("= None"))
         if p.paging is None:
-            if p.name in item_fields:
-                filter_field = p.name
-            elif "array" in _types(schema):
-                singular = p.name[:-1] if p.name.endswith("s") else p.name
-                if singular in item_fields:
-                    filter_field, membership = singular, True
-        filter_py = identifier(filter_field) if filter_field else None
-        return ParamView(
-            py, p.name, decl, filter_py, membership, not p.required, p.paging, optional=decl.endswith("= None")
-        )
+            self._convention(view_, p.name, schema, item_fields)
+        return view_
+
+    def _convention(self, q: ParamView, name: str, schema: dict, item_fields: dict) -> None:
+        """What a list's query parameter does, from its name: the conventions public APIs follow."""
+        types = set(_types(schema))
+        if name in item_fields:
+            q.filter_field = identifier(name)
+            return
+        if "array" in types:
+            singular = name[:-1] if name.endswith("s") else name
+            if singular in item_fields:
+                q.filter_field, q.membership = identifier(singular), True
+            return
+        words = snake(name)
+        by_snake = {snake(n): f for n, f in item_fields.items()}
+        for pattern, compare in _RANGES:
+            m = pattern.match(words)
+            target = by_snake.get(m.group(1)) if m else None
+            if target is not None and types & _NUMBERS and set(_types(self.deref(target.schema))) & _NUMBERS:
+                q.filter_field, q.compare = identifier(target.name), compare
+                return
+        strings = [f for f in item_fields.values() if set(_types(self.deref(f.schema))) == {"string"}]
+        if words in _SEARCH and "string" in types:
+            accepting = [f for f in strings if self.samples.valid(self.deref(f.schema), SEARCHED)]
+            if accepting:
+                q.compare, q.filter_field = "search", identifier(accepting[0].name)
+                q.search_fields = [identifier(f.name) for f in strings if not self.deref(f.schema).get("format")]
+            return
+        if words in _SORT and "string" in types:
+            q.sort_fields = {
+                f.name: identifier(f.name)
+                for f in item_fields.values()
+                if len(set(_types(self.deref(f.schema))) & {"string", "integer", "number"}) == 1
+                and not self.deref(f.schema).get("enum")
+            }
+            q.compare = "sort" if q.sort_fields else None
+        elif words in _ORDER and "string" in types:
+            q.compare = "order"
 
 
 def _field_schema(model, name: str) -> dict:
@@ -407,8 +487,17 @@ def _fill_expr(schema: dict, samples: Samples) -> str:
     return repr(samples.value(schema))
 
 
-def _other_value(schema: dict, value: object) -> object:
-    """A valid value of the schema that differs from `value`."""
+_OTHER_FORMATTED = {
+    "uuid": ("6f1c5f0e-3d2b-4c8a-9e7f-0a1b2c3d4e5f", "7a2d6e1f-4e3c-4d9b-8f0a-1b2c3d4e5f60"),
+    "date": ("2026-02-16", "2026-03-17"),
+    "date-time": ("2026-02-16T10:45:00Z", "2026-03-17T11:50:00Z"),
+    "email": ("grace@example.com", "alan@example.com"),
+    "uri": ("https://example.com/b", "https://example.com/c"),
+}
+
+
+def _other_value(schema: dict, value: object, valid=None) -> object:
+    """A value of the schema that differs from `value` (valid for it, where `valid` can tell)."""
     enum = [v for v in schema.get("enum") or [] if v is not None and v != value]
     if enum:
         return enum[0]
@@ -417,9 +506,19 @@ def _other_value(schema: dict, value: object) -> object:
     if isinstance(value, (int, float)):
         high = schema.get("maximum")
         return value - 1 if isinstance(high, (int, float)) and value + 1 > high else value + 1
-    if isinstance(value, str):
-        return value[:-1] + ("b" if value[-1:] != "b" else "c") if value else "b"
-    return value
+    if not isinstance(value, str):
+        return value
+    formatted = _OTHER_FORMATTED.get(schema.get("format"))
+    if formatted:
+        return formatted[0] if formatted[0] != value else formatted[1]
+    # Change one character for another of its kind, from the end, until the schema still accepts it.
+    for i in range(len(value) - 1, -1, -1):
+        char = value[i]
+        for other in ("8" if char == "7" else "7") if char.isdigit() else ("b" if char != "b" else "c", "B", "_"):
+            changed = value[:i] + other + value[i + 1 :]
+            if valid is None or valid(schema, changed):
+                return changed
+    return value + "b" if value else "b"
 
 
 def _changed(sample: dict, model, deref) -> dict:
