@@ -20,6 +20,7 @@ SPECS = [
     "openapi/public/petstore-expanded.yaml",
     str(Path(__file__).parent / "specs/same-name-collections.yaml"),
     str(Path(__file__).parent / "specs/pages-and-problems.yaml"),
+    str(Path(__file__).parent / "specs/odd-names.yaml"),
 ]
 SELECTIONS = [(s, None) for s in SPECS] + [
     ("openapi/bookstore.yaml", ["listBooks"]),

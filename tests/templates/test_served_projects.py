@@ -24,6 +24,8 @@ SERVICES = [
     ("openapi/public/petstore-expanded.yaml", "swagger_petstore", None),
     # page numbers, a cursor, problem+json errors
     (str(SPECS / "pages-and-problems.yaml"), "helpdesk", ("Authorization", "Bearer served-token")),
+    # keywords, builtins and colliding names; literals with quotes, newlines, nulls
+    (str(SPECS / "odd-names.yaml"), "odd_names_api", None),
 ]
 
 

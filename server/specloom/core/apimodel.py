@@ -124,10 +124,32 @@ class ApiModel:
     error_code_field: str | None
     error_message_field: str | None
     gaps: list[str] = field(default_factory=list)
+    refs: dict[str, str] = field(default_factory=dict)  # a schema's name in the spec -> its model's, where renamed
 
     @property
     def secured(self) -> bool:
         return any(op.secured for r in self.resources for op in r.ops)
+
+    def model_of(self, schema: object) -> Model | None:
+        """The model a `$ref` schema names."""
+        name = _ref_name(schema)
+        return self.models.get(self.refs.get(name, name)) if name else None
+
+    def rename(self, names: dict[str, str]) -> None:
+        """Give models other names (a language's identifiers), everywhere the model refers to them."""
+        self.models = {names.get(k, k): m for k, m in self.models.items()}
+        for model in self.models.values():
+            model.name = names.get(model.name, model.name)
+        for res in self.resources:
+            res.item_model = names.get(res.item_model, res.item_model)
+            res.page_model = names.get(res.page_model, res.page_model)
+            for op in res.ops:
+                op.request_model = names.get(op.request_model, op.request_model)
+                op.response_model = names.get(op.response_model, op.response_model)
+        self.error_model = names.get(self.error_model, self.error_model)
+        self.refs = {spec_name: names.get(name, name) for spec_name, name in self.refs.items()} | {
+            old: new for old, new in names.items() if old not in self.refs
+        }
 
 
 def _ref_name(schema: object) -> str | None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 
 def snake(text: str) -> str:
-    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    """snake_case ASCII words of `text` ("Ödd names" -> "odd_names"); "api" when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", ascii_text)
     out = re.sub(r"[^0-9a-zA-Z]+", "_", words).strip("_").lower()
     if not out:
         return "api"

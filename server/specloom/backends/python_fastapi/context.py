@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from specloom.backends.python_fastapi.lang import class_names
 from specloom.core.apimodel import ApiModel, _types, build_api_model
 from specloom.templates.packs import Pack, PackError, validate_variables
 
@@ -25,6 +26,7 @@ def python_fastapi(
 
     values = validate_variables(pack, variables)
     api = build_api_model(spec, operation_ids, gap)
+    api.rename(class_names(list(api.models)))
     selected = {r.collection_path for r in api.resources}
     orphans = [r for r in api.resources if r.parent and r.parent not in selected]
     if orphans:

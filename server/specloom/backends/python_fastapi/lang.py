@@ -6,6 +6,7 @@ pydantic, making valid sample payloads) live here, where they are unit-tested.
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import random
 import re
@@ -31,6 +32,62 @@ def identifier(name: str) -> str:
     return out
 
 
+# Names models.py and the routes define or import: a schema named like one of them gets another class name.
+_TAKEN_CLASS_NAMES = frozenset(
+    {
+        "BaseModel",
+        "Field",
+        "ConfigDict",
+        "BeforeValidator",
+        "Annotated",
+        "Any",
+        "Literal",
+        "UUID",
+        "date",
+        "datetime",
+        "StrEnum",
+        "IsoDate",
+        "IsoDateTime",
+        "JsonInt",
+        "JsonNumber",
+        "JsonBool",
+        "Repos",
+        "Repositories",
+        "InMemoryRepository",
+        "Repository",
+        "ApiError",
+        "APIRouter",
+        "Depends",
+        "Path",
+        "Query",
+        "Request",
+        "Response",
+        "TestClient",
+        "FastAPI",
+    }
+)
+
+
+def class_names(names: list[str]) -> dict[str, str]:
+    """Python class names for schema names (`v1.Pod`, `pet-response`, `class`, `2fa`), unique; only those
+    that change are returned."""
+    taken: set[str] = set()
+    renamed = {}
+    for name in names:
+        python = name
+        if not name.isidentifier() or keyword.iskeyword(name) or name in _TAKEN_CLASS_NAMES or name in dir(builtins):
+            words = re.findall(r"[0-9A-Za-z]+", name)
+            python = "".join(w[:1].upper() + w[1:] for w in words) or "Model"
+            if python[0].isdigit() or python in _TAKEN_CLASS_NAMES or python in dir(builtins):
+                python = "Model" + python
+        while python in taken:
+            python += "_"
+        taken.add(python)
+        if python != name:
+            renamed[name] = python
+    return renamed
+
+
 def const_name(value: object) -> str:
     text = re.sub(r"[^0-9A-Za-z]+", "_", str(value)).strip("_").upper() or "EMPTY"
     return "V_" + text if text[0].isdigit() else text
@@ -54,6 +111,7 @@ class PythonTypes:
     def __init__(self, api: ApiModel, deref):
         self.api = api
         self.deref = deref
+        self._request_models = {op.request_model for r in api.resources for op in r.ops if op.request_model}
 
     def type_of(self, schema: dict, nullable: bool = False) -> str:
         expr = self._type(schema)
@@ -64,14 +122,13 @@ class PythonTypes:
     def _type(self, schema: object, depth: int = 0) -> str:
         if depth > 20 or not isinstance(schema, dict):
             return "Any"
-        name = _ref_name(schema)
-        if name:
-            model = self.api.models.get(name)
+        if _ref_name(schema):
+            model = self.api.model_of(schema)
             if model is None:
                 return "Any"
             if model.kind == "alias":
                 return self._type(model.schema, depth + 1)
-            return name
+            return model.name
         for combinator in ("oneOf", "anyOf"):
             if isinstance(schema.get(combinator), list) and schema[combinator]:
                 parts = list(dict.fromkeys(self._type(s, depth + 1) for s in schema[combinator]))
@@ -115,7 +172,9 @@ class PythonTypes:
     def field_decl(self, f: Field, partial: bool = False, model: Model | None = None) -> str:
         schema = self.deref(f.schema) if _ref_name(f.schema) else f.schema
         py_name = self.field_names(model)[f.name] if model is not None else identifier(f.name)
-        optional = partial or not f.required
+        # A client never sends what is read-only: where the model is a request body too, such fields are optional.
+        in_requests = model is not None and model.name in self._request_models
+        optional = partial or not f.required or (f.read_only and in_requests)
         # Absent and null differ: an optional field that is not nullable defaults to None but rejects an explicit null.
         annotation = self.type_of(f.schema, nullable=f.nullable)
         # JSON numbers are not dates; pydantic alone would read them as Unix timestamps.
@@ -215,7 +274,7 @@ class Samples:
             return None
         name = _ref_name(schema)
         if name:
-            model = self.api.models.get(name)
+            model = self.api.model_of(schema)
             if model is None:
                 return None
             if model.kind == "object":

@@ -118,6 +118,8 @@ class RouteView:
     response_model: str | None
     no_content: bool
     paging: dict[str, ParamView] = field(default_factory=dict)
+    path: str = ""  # as the router takes it: a placeholder that is no identifier (`{pod-id}`) is renamed
+    required_query: dict = field(default_factory=dict)  # valid values of the query parameters it requires
     size_expr: str | None = None  # the page size a list answers with (from `limit` or `pageSize`)
     page_base: int = 1  # the number of the first page
     page_values: list[tuple[str, str]] = field(default_factory=list)  # a page object's fields and their values
@@ -128,6 +130,12 @@ class RouteView:
         """Whether the list body names its page size `size`."""
         pg = self.paging
         return bool("page" in pg or ("cursor" in pg and self.size_expr) or ("page_size" in pg and "limit" not in pg))
+
+    def params(self, extra: str = "") -> str:
+        """A request's `params=` argument: the required query parameters, and `extra` (a dict display)."""
+        required = repr(self.required_query) if self.required_query else ""
+        both = f"{{**{required}, **{extra}}}" if required and extra else required or extra
+        return f", params={both}" if both else ""
 
     def value_or(self, role: str, fallback: object) -> str:
         """The expression of a paging parameter, or `fallback` where it is absent."""
@@ -175,9 +183,11 @@ class ResourceView:
     def echoed(self, route: RouteView, body: dict | None) -> list[str] | None:
         """The body's fields the operation's answer shows (None: all of them), for tests to compare."""
         shown = self.echo_models.get(route.response_model)
-        if body is None or shown is None or set(body) <= shown:
+        if body is None or shown is None:
             return None
-        return [name for name in body if name in shown]
+        # The answer leaves out nulls (response_model_exclude_none), so a null sent is not compared.
+        names = [name for name, value in body.items() if name in shown and value is not None]
+        return None if names == list(body) else names
 
     @property
     def secured_routes(self) -> list[RouteView]:
@@ -342,17 +352,22 @@ class FastAPIView:
         res = view.res
         local = set(module_names) | _BODY_NAMES
         path_params = []
+        path = op.path
         if res.parent_param:
             parent_type = view.parent_view.path_id_type if view.parent_view else "str"
             py = view.parent_py or unique(identifier(snake(res.parent_param)), local)
             local.add(py)
+            placeholder = _placeholder(res.parent_param, py)
+            path = path.replace("{" + res.parent_param + "}", "{" + placeholder + "}")
             path_params.append(
-                ParamView(py, res.parent_param, f"{py}: Annotated[{parent_type}, Path(alias={res.parent_param!r})]")
+                ParamView(py, res.parent_param, f"{py}: Annotated[{parent_type}, Path(alias={placeholder!r})]")
             )
         if op.kind in ("read", "replace", "update", "delete") and res.id_param:
             py = unique(identifier(snake(res.id_param)), local)
+            placeholder = _placeholder(res.id_param, py)
+            path = path.replace("{" + res.id_param + "}", "{" + placeholder + "}")
             path_params.append(
-                ParamView(py, res.id_param, f"{py}: Annotated[{view.path_id_type}, Path(alias={res.id_param!r})]")
+                ParamView(py, res.id_param, f"{py}: Annotated[{view.path_id_type}, Path(alias={placeholder!r})]")
             )
         # Python wants parameters without a default first; FastAPI reads them by name, so order is free.
         query = sorted((self._query(view, p, local) for p in op.query), key=lambda q: q.has_default)
@@ -369,6 +384,10 @@ class FastAPIView:
             response,
             no_content,
             paging={q.paging: q for q in query if q.paging},
+            path=path,
+            required_query={
+                q.name: self._required_value(view, q, p) for q, p in _by_name(query, op.query) if p.required
+            },
         )
         sizer = route.paging.get("page_size") or route.paging.get("limit")
         if sizer is not None:
@@ -382,6 +401,15 @@ class FastAPIView:
         if op.kind == "list" and res.list_shape == "page":
             route.page_values = self._page_values(res, route)
         return route
+
+    def _required_value(self, view: ResourceView, q: ParamView, p) -> object:
+        """A value for a query parameter every request must carry; one that filters keeps the seeded items."""
+        item = self.api.models[view.res.item_model]
+        field_ = next((f.name for f in item.fields if identifier(f.name) == q.filter_field), None)
+        if field_ in view.sample_item and q.compare in (None, ">=", "<="):
+            value = view.sample_item[field_]
+            return [value] if q.membership else value
+        return self.samples.value(p.schema)
 
     def _page_values(self, res: Resource, route: RouteView) -> list[tuple[str, str]]:
         known = {res.page_items: "items"}
@@ -467,6 +495,16 @@ class FastAPIView:
             q.compare = "sort" if q.sort_fields else None
         elif words in _ORDER and "string" in types:
             q.compare = "order"
+
+
+def _by_name(views: list[ParamView], params: list) -> list[tuple[ParamView, object]]:
+    by_name = {p.name: p for p in params}
+    return [(q, by_name[q.name]) for q in views]
+
+
+def _placeholder(name: str, py_name: str) -> str:
+    """A path parameter's name as the router can match it: Starlette takes only identifiers there."""
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else py_name
 
 
 def _field_schema(model, name: str) -> dict:
