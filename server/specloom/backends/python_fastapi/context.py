@@ -97,6 +97,7 @@ def python_fastapi(
         "behaviour": BEHAVIOUR,
         "date_types": _date_types(api, spec.deref),
         "extensions": extensions,
+        "style": _style_rules(),
     }
     return context, view.resources, api
 
@@ -125,6 +126,19 @@ def _error_body(api: ApiModel, deref, samples, code_is_int: bool) -> list[tuple[
             continue
         body.append((f.name, expr))
     return body
+
+
+def _style_rules() -> dict:
+    from specloom.gates.base import GateConfig
+    from specloom.gates.style import TEST_GLOBS
+
+    gate = GateConfig()
+    return {
+        "line_length": gate.line_length,
+        "rules": gate.ruff_rules,
+        "test_globs": TEST_GLOBS,
+        "test_ignores": gate.ruff_test_ignores,
+    }
 
 
 def _date_types(api: ApiModel, deref) -> list[str]:
