@@ -21,6 +21,7 @@ SPECS = [
     str(Path(__file__).parent / "specs/same-name-collections.yaml"),
     str(Path(__file__).parent / "specs/pages-and-problems.yaml"),
     str(Path(__file__).parent / "specs/odd-names.yaml"),
+    str(Path(__file__).parent / "specs/ids.yaml"),
 ]
 SELECTIONS = [(s, None) for s in SPECS] + [
     ("openapi/bookstore.yaml", ["listBooks"]),

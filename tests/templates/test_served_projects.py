@@ -26,6 +26,8 @@ SERVICES = [
     (str(SPECS / "pages-and-problems.yaml"), "helpdesk", ("Authorization", "Bearer served-token")),
     # keywords, builtins and colliding names; literals with quotes, newlines, nulls
     (str(SPECS / "odd-names.yaml"), "odd_names_api", None),
+    # a string id with a pattern, a bounded integer id assigned by the server
+    (str(SPECS / "ids.yaml"), "registry", None),
 ]
 
 

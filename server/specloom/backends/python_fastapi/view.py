@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from specloom.backends.python_fastapi.lang import PythonTypes, Samples, identifier, with_format_bounds
 from specloom.core.apimodel import ApiModel, Op, Resource, _ref_name, _types
 from specloom.core.naming import snake
+from specloom.templates.packs import PackError
 
 # What a route module defines or imports, and the builtins its bodies call: a name from the spec never shadows them.
 _MODULE_NAMES = frozenset(
@@ -171,6 +172,9 @@ class ResourceView:
     parent_view: ResourceView | None = None
     parent_key: object = None
     key_kind: str = "uuid"
+    key_pool: list | None = None  # ids of a constrained string type that tests store items under
+    first_key: int = 100  # the first integer id tests store items under
+    first_id: int | None = None  # the first integer id the server assigns, where 1 is below the id's minimum
     client_sets_id: bool = False
     server_fills: list[tuple[str, str]] = field(default_factory=list)
     kept_on_replace: list[str] = field(default_factory=list)
@@ -272,11 +276,15 @@ class FastAPIView:
         ]
         if body_model:
             view.sample_create = self.samples.model(body_model, include_read_only=False)
-        view.missing_id = {"uuid": "00000000-0000-4000-8000-000000000000", "int": "987654321", "str": "no-such-id"}[
-            view.id_kind
-        ]
         view.key_kind = view.id_kind
+        self._keys(view, id_schema)
         view.client_sets_id = bool(res.id_field and res.id_field in writable)
+        if view.key_pool is not None and create is not None and res.id_field and not view.client_sets_id:
+            raise PackError(
+                f"{create.operation_id}: the server would assign ids of {res.item_model}.{res.id_field}, whose "
+                "schema (a pattern, enum or format) it cannot generate; let the client send the id, or make it "
+                "a uuid or an integer"
+            )
         view.server_fills = [
             (name, _fill_expr(self.deref(_field_schema(item, name)), self.samples)) for name in view.create_fields
         ]
@@ -315,6 +323,27 @@ class FastAPIView:
             if order is not None and not any(q.compare == "sort" for q in list_route.query_params):
                 order.compare = None  # an order with nothing to sort by is not applied (the plan says so)
         return view
+
+    def _keys(self, view: ResourceView, schema: dict) -> None:
+        """The ids tests store items under and the one they ask for to get a 404: all valid for the id's schema,
+        so a test never meets a 422 where it means a 404."""
+        if view.id_kind == "uuid":
+            view.missing_id = "00000000-0000-4000-8000-000000000000"
+        elif view.id_kind == "int":
+            low, high = schema.get("minimum"), schema.get("maximum")
+            low = int(low) if isinstance(low, (int, float)) and not isinstance(low, bool) else None
+            high = int(high) if isinstance(high, (int, float)) and not isinstance(high, bool) else None
+            view.first_key = 100 if (low is None or low <= 100) and (high is None or high >= 1000) else (low or 1)
+            view.missing_id = str(high if high is not None else 987654321)
+            if low is not None and low > 1:
+                view.first_id = low  # what the server assigns first
+        elif not ({"pattern", "enum", "format", "minLength", "maxLength"} & set(schema)):
+            view.missing_id = "no-such-id"
+        else:
+            first = schema["enum"][0] if schema.get("enum") else self.samples.string(schema)
+            pool = [v for v in schema["enum"] if isinstance(v, str)][:5] if schema.get("enum") else [first]
+            pool += [v for v in _variants(first) if v not in pool and self.samples.valid(schema, v)][: 5 - len(pool)]
+            view.key_pool, view.missing_id = pool[:-1], pool[-1]
 
     def _id_schema(self, res: Resource) -> dict:
         """The schema of a resource's ids: its item's id field, else its path parameter."""
@@ -532,6 +561,23 @@ _OTHER_FORMATTED = {
     "email": ("grace@example.com", "alan@example.com"),
     "uri": ("https://example.com/b", "https://example.com/c"),
 }
+
+
+def _variants(value: str):
+    """Strings like `value`, one character changed for another of its kind, from the end."""
+    for i in range(len(value) - 1, -1, -1):
+        char = value[i]
+        if char.isdigit():
+            others = "0123456789"
+        elif char.isupper():
+            others = "ABCDEFGHIJ"
+        elif char.isalpha():
+            others = "abcdefghij"
+        else:
+            continue
+        for other in others:
+            if other != char:
+                yield value[:i] + other + value[i + 1 :]
 
 
 def _other_value(schema: dict, value: object, valid=None) -> object:
