@@ -29,6 +29,9 @@ class PackBackend(Protocol):
         """Why the pack's templates leave an operation to an AI provider; None when they implement it.
         The one capability check: plans, renders and prompts all ask this."""
 
+    def package(self, spec, variables: dict) -> str:
+        """The name of the generated project's package (or module), from the spec and the pack's variables."""
+
     def render_context(self, pack: Pack, spec, operations: list[str] | None, variables: dict, extensions: bool):
         """A `Rendering`; `PackError` naming why when the pack cannot render the selection."""
 

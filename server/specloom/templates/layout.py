@@ -13,7 +13,6 @@ from pathlib import Path
 
 from specloom.backends import PackBackend, Rendering, backend_for
 from specloom.core.locate import join_pointer
-from specloom.core.naming import snake
 from specloom.core.plan import Plan, PlannedFile, plan, plan_source
 from specloom.templates.packs import Pack, PackError
 
@@ -74,7 +73,7 @@ def plan_generation(spec, options: PlanOptions | None = None) -> Plan:
         return result  # the execute step names the missing or refused pack
     chosen = set(options.operations or ())
     selected = [op for op in spec.operations if not chosen or op.operation_id in chosen]
-    package = str(options.variables.get("package") or snake(spec.title or "api"))
+    package = backend.package(spec, options.variables)
     ai_files = []
     for op in selected:
         gap = backend.template_gap(spec, op)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from specloom.backends.base import Rendering
+from specloom.backends.python_fastapi.lang import python_package
 from specloom.core.apimodel import _crud_shape, _json_schema, _ref_name, _types, crud_gap
+from specloom.core.naming import snake
 
 _CRUD_METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -49,12 +51,15 @@ class PythonFastAPI:
                 return f"schema {loop[0]} requires itself ({' -> '.join(loop)}), so no finite instance exists"
         return None
 
+    def package(self, spec, variables: dict) -> str:
+        return str(variables.get("package") or python_package(snake(spec.title or "api")))
+
     def render_context(self, pack, spec, operations, variables, extensions) -> Rendering:
         from specloom.backends.python_fastapi.context import python_fastapi
         from specloom.templates.packs import PackError
 
         context, resources, api = python_fastapi(
-            pack, spec, operations, variables, extensions, lambda op: self.template_gap(spec, op)
+            pack, spec, operations, variables, extensions, lambda op: self.template_gap(spec, op), self.package
         )
         if not resources:
             raise PackError("there is no CRUD resource to implement: " + "; ".join(api.gaps))

@@ -19,7 +19,13 @@ BEHAVIOUR = {
 
 
 def python_fastapi(
-    pack: Pack, spec, operation_ids: list[str] | None, variables: dict[str, object], extensions: bool, gap
+    pack: Pack,
+    spec,
+    operation_ids: list[str] | None,
+    variables: dict[str, object],
+    extensions: bool,
+    gap,
+    package_of,
 ) -> tuple[dict, list, ApiModel]:
     """`extensions`: an AI provider writes `<package>/routes/extensions.py` for what the templates leave."""
     from specloom.backends.python_fastapi.view import FastAPIView
@@ -43,7 +49,7 @@ def python_fastapi(
             f"collection in the selection too: {'; '.join(fixes)}"
         )
     view = FastAPIView(api, spec.deref)
-    package = str(values.get("package") or api.package)
+    package = package_of(spec, values)
     scheme = api.security[0] if api.security else None
     if len(api.security) > 1:
         api.gaps.append(
@@ -75,10 +81,24 @@ def python_fastapi(
                 api.error_code_field, error_code_is_int = code_int.name, True
     token_env = f"{package.upper()}_API_TOKENS"
 
-    def auth_header(token: str) -> str:
-        if scheme is not None and scheme.kind == "apiKey":
-            return f'"{scheme.param_name}": "{token}"'
-        return f'"Authorization": "{"Basic" if scheme and scheme.kind == "basic" else "Bearer"} {token}"'
+    # Where a request carries the credential: the scheme's header, query parameter or cookie.
+    location = scheme.location if scheme is not None and scheme.kind == "apiKey" else "header"
+    name = scheme.param_name if scheme is not None and scheme.kind == "apiKey" else "Authorization"
+    prefix = {"bearer": "Bearer ", "basic": "Basic "}.get(scheme.kind, "") if scheme else ""
+
+    def credential(token: str) -> str:
+        """A dict display carrying `token` (a Python expression) the way the scheme wants it."""
+        value = f"{prefix!r} + {token}" if prefix else token
+        return "{" + repr(name) + ": " + value + "}"
+
+    def auth_client(token: str) -> str:
+        """TestClient(...) keyword arguments that send `token` on every request (a query parameter cannot)."""
+        keyword = {"header": "headers", "cookie": "cookies"}.get(location)
+        return f", {keyword}={credential(token)}" if keyword else ""
+
+    def auth_request(token: str) -> str:
+        """client.request(...) keyword arguments that send `token` where the client cannot."""
+        return f"params={credential(token)}," if location == "query" else ""
 
     context = {
         "api": api,
@@ -90,7 +110,10 @@ def python_fastapi(
         "token_env": token_env,
         "secured": api.secured,
         "auth_scheme": scheme,
-        "auth_header": auth_header,
+        "auth_location": location,
+        "auth_name": name,
+        "auth_client": auth_client,
+        "auth_request": auth_request,
         "challenge": {"bearer": "Bearer", "basic": 'Basic realm="api"'}.get(scheme.kind, "ApiKey") if scheme else "",
         "error_body": (body := _error_body(api, spec.deref, view.samples, error_code_is_int)),
         "error_fields": [name for name, _ in body] if api.error_model else ["detail"],

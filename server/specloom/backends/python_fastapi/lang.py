@@ -10,6 +10,7 @@ import builtins
 import keyword
 import random
 import re
+import sys
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -68,6 +69,9 @@ _TAKEN_CLASS_NAMES = frozenset(
 )
 
 
+_ANNOTATION_NAMES = _TAKEN_CLASS_NAMES | {"str", "int", "float", "bool", "list", "dict", "bytes", "object", "None"}
+
+
 def class_names(names: list[str]) -> dict[str, str]:
     """Python class names for schema names (`v1.Pod`, `pet-response`, `class`, `2fa`), unique; only those
     that change are returned."""
@@ -86,6 +90,17 @@ def class_names(names: list[str]) -> dict[str, str]:
         if python != name:
             renamed[name] = python
     return renamed
+
+
+# Modules a generated project imports: its own package must not take one of their names.
+_IMPORTED = frozenset({"fastapi", "pydantic", "starlette", "uvicorn", "httpx", "pytest", "coverage", "anyio", "tests"})
+
+
+def python_package(name: str) -> str:
+    """A package name from a spec's title that imports and shadows nothing (`class`, `json`, `fastapi`)."""
+    if keyword.iskeyword(name) or name in sys.stdlib_module_names or name in _IMPORTED:
+        return name + "_api"
+    return name
 
 
 def const_name(value: object) -> str:
@@ -159,11 +174,14 @@ class PythonTypes:
 
     def field_names(self, model: Model) -> dict[str, str]:
         """JSON name -> attribute name, unique in the model (`a-b` and `a_b` both exist in real specs)."""
-        taken: set[str] = set()
+        # Annotations are read in the class body: a field named `str`, `date` or like a model would hide the type.
+        taken = set(_ANNOTATION_NAMES) | set(self.api.models)
+        wire = {f.name for f in model.fields}
         names = {}
         for f in model.fields:
             name = identifier(f.name)
-            while name in taken:
+            # Never another field's JSON name either: pydantic reads a key by field name as well as by alias.
+            while name in taken or (name in wire and name != f.name):
                 name += "_"
             taken.add(name)
             names[f.name] = name
@@ -258,6 +276,8 @@ def _python_regex(pattern: str) -> bool:
 # --- sample values for generated tests -------------------------------------------
 
 _FIXED_TIME = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+# Field names a secret scanner (detect-secrets' keyword detector) takes for credentials.
+_SECRET_NAME = re.compile(r"(?i)(api_?key|auth_?key|_?key$|secret|passw(or)?d|pwd|token|credential|private)")
 
 
 class Samples:
@@ -323,10 +343,21 @@ class Samples:
             if minimal and not f.required:
                 continue
             value = self.value(f.schema, depth + 1, minimal)
+            if _SECRET_NAME.search(f.name) and isinstance(value, str):
+                value = self.placeholder_secret(f.schema, value)
             if value is None and not f.nullable:  # too deep, or no valid value: absent beats invalid
                 continue
             out[f.name] = value
         return out
+
+    def placeholder_secret(self, schema: dict, value: str) -> str:
+        """A test value for a field named like a secret that secret scanners know is none (a sequence), if the
+        schema takes one: generated tests must not look as if they carried a password."""
+        schema = self.deref(schema)
+        length = max(int(schema.get("minLength") or 0), 8)
+        candidate = "abcdefghijklmnopqrstuvwxyz" * (length // 26 + 1)
+        candidate = candidate[: min(length, int(schema.get("maxLength") or length))]
+        return candidate if self.valid(schema, candidate) else value
 
     def valid(self, schema: dict, example: object) -> bool:
         """Whether a spec's example or default is valid for its own schema: many are not, and a test built on
@@ -345,7 +376,8 @@ class Samples:
             if schema.get("format") in ("uuid", "date", "date-time", "email"):
                 return _format_ok(schema["format"], example)
         if isinstance(example, (int, float)) and not isinstance(example, bool):
-            low, high = schema.get("minimum"), schema.get("maximum")
+            bounded = with_format_bounds(schema)
+            low, high = bounded.get("minimum"), bounded.get("maximum")
             if (isinstance(low, (int, float)) and example < low) or (isinstance(high, (int, float)) and example > high):
                 return False
         return not isinstance(example, (dict, list)) or not kinds  # containers are built field by field

@@ -29,6 +29,7 @@ _MODULE_NAMES = frozenset(
         "UUID",
         "uuid4",
         "UTC",
+        "date",
         "datetime",
         "ApiError",
         "not_found",
@@ -183,6 +184,10 @@ class ResourceView:
     filters: list[FilterView] = field(default_factory=list)
 
     echo_models: dict = field(default_factory=dict)  # response model name -> the fields it shows
+    attrs: dict[str, str] = field(default_factory=dict)  # the item's JSON field names -> attribute names
+
+    def attr(self, name: str) -> str:
+        return self.attrs[name]
 
     def echoed(self, route: RouteView, body: dict | None) -> list[str] | None:
         """The body's fields the operation's answer shows (None: all of them), for tests to compare."""
@@ -201,7 +206,7 @@ class ResourceView:
     def has_read(self) -> bool:
         return self.res.op("read") is not None
 
-    def _url(self, key_expr: str | None, parent_expr: str = "PARENT") -> str:
+    def url(self, key_expr: str | None, parent_expr: str = "PARENT") -> str:
         path = self.res.collection_path
         if self.res.parent_param:
             path = path.replace("{" + self.res.parent_param + "}", "{" + parent_expr + "}")
@@ -210,16 +215,16 @@ class ResourceView:
         return f'f"{path}"' if "{" in path else f'"{path}"'
 
     def list_url(self) -> str:
-        return self._url(None)
+        return self.url(None)
 
     def list_url_with_parent(self, parent_expr: str) -> str:
-        return self._url(None, parent_expr)
+        return self.url(None, parent_expr)
 
     def item_url(self) -> str:
-        return self._url("key_of(stored)")
+        return self.url("key_of(stored)")
 
     def item_url_of(self, var: str) -> str:
-        return self._url(f"key_of({var})")
+        return self.url(f"key_of({var})")
 
     def sample_url(self, route: RouteView) -> str:
         path = route.op.path
@@ -261,6 +266,7 @@ class FastAPIView:
         else:
             view.id_type, view.id_kind = "str", "str"
         item = self.api.models[res.item_model]
+        view.attrs = self.types.field_names(item)
         create = res.op("create")
         request = self.api.models.get(create.request_model) if create and create.request_model else None
         request_fields = {f.name for f in request.fields} if request else set()
@@ -357,7 +363,7 @@ class FastAPIView:
             name = next(iter(q.sort_fields))
             field_ = next(f for f in item.fields if f.name == name)
         else:
-            field_ = next(f for f in item.fields if identifier(f.name) == q.filter_field)
+            field_ = next(f for f in item.fields if view.attrs[f.name] == q.filter_field)
         schema = self.deref(field_.schema) if _ref_name(field_.schema) else field_.schema
         match = view.sample_item.get(field_.name, self.samples.value(field_.schema))
         other = _other_value(schema, match, self.samples.valid)
@@ -434,7 +440,7 @@ class FastAPIView:
     def _required_value(self, view: ResourceView, q: ParamView, p) -> object:
         """A value for a query parameter every request must carry; one that filters keeps the seeded items."""
         item = self.api.models[view.res.item_model]
-        field_ = next((f.name for f in item.fields if identifier(f.name) == q.filter_field), None)
+        field_ = next((f.name for f in item.fields if view.attrs[f.name] == q.filter_field), None)
         if field_ in view.sample_item and q.compare in (None, ">=", "<="):
             value = view.sample_item[field_]
             return [value] if q.membership else value
@@ -485,19 +491,19 @@ class FastAPIView:
         item_fields = {f.name: f for f in self.api.models[view.res.item_model].fields}
         view_ = ParamView(py, p.name, decl, None, False, not p.required, p.paging, optional=decl.endswith("= None"))
         if p.paging is None:
-            self._convention(view_, p.name, schema, item_fields)
+            self._convention(view_, p.name, schema, item_fields, view.attrs)
         return view_
 
-    def _convention(self, q: ParamView, name: str, schema: dict, item_fields: dict) -> None:
+    def _convention(self, q: ParamView, name: str, schema: dict, item_fields: dict, attrs: dict) -> None:
         """What a list's query parameter does, from its name: the conventions public APIs follow."""
         types = set(_types(schema))
         if name in item_fields:
-            q.filter_field = identifier(name)
+            q.filter_field = attrs[name]
             return
         if "array" in types:
             singular = name[:-1] if name.endswith("s") else name
             if singular in item_fields:
-                q.filter_field, q.membership = identifier(singular), True
+                q.filter_field, q.membership = attrs[singular], True
             return
         words = snake(name)
         by_snake = {snake(n): f for n, f in item_fields.items()}
@@ -505,18 +511,18 @@ class FastAPIView:
             m = pattern.match(words)
             target = by_snake.get(m.group(1)) if m else None
             if target is not None and types & _NUMBERS and set(_types(self.deref(target.schema))) & _NUMBERS:
-                q.filter_field, q.compare = identifier(target.name), compare
+                q.filter_field, q.compare = attrs[target.name], compare
                 return
         strings = [f for f in item_fields.values() if set(_types(self.deref(f.schema))) == {"string"}]
         if words in _SEARCH and "string" in types:
             accepting = [f for f in strings if self.samples.valid(self.deref(f.schema), SEARCHED)]
             if accepting:
-                q.compare, q.filter_field = "search", identifier(accepting[0].name)
-                q.search_fields = [identifier(f.name) for f in strings if not self.deref(f.schema).get("format")]
+                q.compare, q.filter_field = "search", attrs[accepting[0].name]
+                q.search_fields = [attrs[f.name] for f in strings if not self.deref(f.schema).get("format")]
             return
         if words in _SORT and "string" in types:
             q.sort_fields = {
-                f.name: identifier(f.name)
+                f.name: attrs[f.name]
                 for f in item_fields.values()
                 if len(set(_types(self.deref(f.schema))) & {"string", "integer", "number"}) == 1
                 and not self.deref(f.schema).get("enum")

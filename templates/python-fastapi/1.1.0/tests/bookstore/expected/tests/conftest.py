@@ -22,7 +22,7 @@ def app() -> FastAPI:
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
     app.state.repositories = Repositories()
-    with TestClient(app, headers={"Authorization": "Bearer test-token"}) as test_client:
+    with TestClient(app, headers={"Authorization": "Bearer " + VALID_CREDENTIAL}) as test_client:
         yield test_client
 
 

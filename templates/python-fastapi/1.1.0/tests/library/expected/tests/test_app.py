@@ -66,11 +66,11 @@ def test_repository_ids_skip_keys_already_taken() -> None:
 
 def test_tokens_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(TOKENS_ENV, "alpha, beta")
-    with TestClient(create_app()) as client:
+    configured = "beta"
+    with TestClient(create_app(), headers={"X-API-Key": configured}) as client:
         response = client.request(
             "GET",
             "/shelves",
-            headers={"X-API-Key": "beta"},
             json=None,
         )
         assert response.status_code != 401
@@ -78,11 +78,11 @@ def test_tokens_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_no_configured_tokens_refuses_everyone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(TOKENS_ENV, raising=False)
-    with TestClient(create_app()) as client:
+    configured = "beta"
+    with TestClient(create_app(), headers={"X-API-Key": configured}) as client:
         response = client.request(
             "GET",
             "/shelves",
-            headers={"X-API-Key": "beta"},
             json=None,
         )
         assert response.status_code == 401
