@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from specloom.backends.python_fastapi.lang import PythonTypes, Samples, identifier, with_format_bounds
 from specloom.core.apimodel import ApiModel, Op, Resource, _ref_name, _types
@@ -210,9 +211,21 @@ class ResourceView:
         path = self.res.collection_path
         if self.res.parent_param:
             path = path.replace("{" + self.res.parent_param + "}", "{" + parent_expr + "}")
+        for name, value in self.ancestor_keys().items():
+            path = path.replace("{" + name + "}", quote(str(value), safe=""))
         if key_expr is not None and self.res.id_param:
             path += "/{" + key_expr + "}"
         return f'f"{path}"' if "{" in path else f'"{path}"'
+
+    def ancestor_keys(self) -> dict[str, object]:
+        """Keys for the path parameters above the parent (`/a/{aId}/b/{bId}/c`: aId): the routes check only
+        the parent, so any valid key of each ancestor does; the ones its parent's own tests use."""
+        keys: dict[str, object] = {}
+        view = self.parent_view
+        while view is not None and view.res.parent_param:
+            keys[view.res.parent_param] = view.parent_key
+            view = view.parent_view
+        return keys
 
     def list_url(self) -> str:
         return self.url(None)
@@ -230,6 +243,8 @@ class ResourceView:
         path = route.op.path
         for p in route.path_params:
             path = path.replace("{" + p.name + "}", self.missing_id)
+        for name, value in self.ancestor_keys().items():
+            path = path.replace("{" + name + "}", quote(str(value), safe=""))
         return path
 
 
