@@ -36,7 +36,8 @@ def _docstring(text: object, indent: int = 0, width: int = 120) -> str:
     if indent + _width(words) + 6 <= width:
         return _QUOTES + words + _QUOTES
     pad = " " * indent
-    room = width - indent - 3
+    # Room for both quotes on every line: the formatter puts the closing ones beside a lone line.
+    room = width - indent - 6
     lines, line = [], ""
     for word in words.split(" "):
         while _width(line) + 1 + _width(word) > room and _width(word) > room:
