@@ -26,3 +26,19 @@ def test_model_written_code_is_laid_out_where_each_language_builds_and_tests_it(
     assert language("typescript").test_path("books") == "tests/books.test.ts"
     assert language("python").source_path("shop", "app") == "shop/app.py"
     assert language("rust").build_file == "Cargo.toml"
+
+
+def test_a_language_without_a_pack_plans_files_its_toolchain_builds_and_tests():
+    from specloom.core.specs import parse_path
+    from specloom.templates.layout import PlanOptions, plan_generation
+    from tests.helpers import EXAMPLES
+
+    spec, _ = parse_path(EXAMPLES / "openapi/bookstore.yaml")
+    go = plan_generation(spec, PlanOptions(language="go", framework="fastapi"))  # fastapi was meant for python
+    paths = [f.path for f in go.files]
+    assert go.framework == "net/http" and "go.mod" in paths
+    assert {p for p in paths if p.endswith("_test.go")} and not any(p.startswith("tests/") for p in paths)
+    assert all(f.producer == "ai" for f in go.files)
+    assert "No template pack for go/net/http" in go.notes[0]
+    typescript = plan_generation(spec, PlanOptions(language="typescript", framework="fastify"))
+    assert typescript.framework == "fastify" and "package.json" in [f.path for f in typescript.files]

@@ -67,6 +67,22 @@ def test_a_template_without_a_golden_case_is_refused(tmp_path: Path):
         load_pack(root)
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('backend = "python-fastapi"', 'backend = "cobol-cics"'), "names backend 'cobol-cics', which this specloom"),
+        (('language = "python"', 'language = "go"'), "is for go/fastapi, but its backend python-fastapi renders"),
+        (('backend = "python-fastapi"\n', ""), "incomplete or invalid: 'backend'"),
+    ],
+)
+def test_a_pack_is_refused_unless_a_backend_of_its_language_owns_it(tmp_path: Path, change, message):
+    root = copy_pack(tmp_path)
+    manifest = root / "manifest.toml"
+    manifest.write_text(manifest.read_text().replace(*change, 1))
+    with pytest.raises(PackError, match=message):
+        load_pack(root)
+
+
 def test_overlays_add_versions_side_by_side_and_ranges_pick_among_them(tmp_path: Path):
     copy_pack(tmp_path, "1.0.0")
     copy_pack(tmp_path, "2.0.0")
