@@ -75,17 +75,14 @@ def plan_generation(spec, options: PlanOptions | None = None) -> Plan:
     selected = [op for op in spec.operations if not chosen or op.operation_id in chosen]
     package = backend.package(spec, options.variables)
     ai_files = []
-    for op in selected:
-        gap = backend.template_gap(spec, op)
-        if gap:
-            choice.left_to_ai.append(op)
-    if choice.left_to_ai:
+    left = [(op, gap) for op in selected if (gap := backend.template_gap(spec, op))]
+    choice.left_to_ai = [op for op, _ in left]
+    if left:
         extension_files = backend.extension_files(package)
         module = next(path for path, purpose in extension_files if purpose == "source")
-        for op in choice.left_to_ai:
+        for op, gap in left:
             result.notes.append(
-                f"{op.operation_id} ({op.method.upper()} {op.path}): {backend.template_gap(spec, op)}; "
-                f"an AI provider implements it in {module}."
+                f"{op.operation_id} ({op.method.upper()} {op.path}): {gap}; an AI provider implements it in {module}."
             )
         sources = [plan_source(spec, op.pointer) for op in choice.left_to_ai]
         ai_files = [PlannedFile(path, purpose, "ai", list(sources)) for path, purpose in extension_files]
