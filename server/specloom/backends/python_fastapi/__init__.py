@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from specloom.backends.base import Rendering
 from specloom.backends.python_fastapi.lang import python_package
 from specloom.core.apimodel import _crud_shape, _json_schema, _ref_name, _types, crud_gap
@@ -49,6 +51,8 @@ class PythonFastAPI:
             loop = _required_loop(spec, schema)
             if loop:
                 return f"schema {loop[0]} requires itself ({' -> '.join(loop)}), so no finite instance exists"
+        if kind == "create":
+            return _unassignable_id(spec, op, body, answer)
         return None
 
     def package(self, spec, variables: dict) -> str:
@@ -91,6 +95,39 @@ def _is_object(schema: dict) -> bool:
     if "oneOf" in schema or "anyOf" in schema:
         return False
     return "object" in _types(schema) or ("properties" in schema and not _types(schema))
+
+
+def _unassignable_id(spec, op, body: dict | None, answer: dict | None) -> str | None:
+    """Why the server cannot assign the id of what a create stores: a string id with a pattern, an enum or a
+    format other than uuid, which the client does not send."""
+    props = _properties(spec, answer)
+    item = re.compile(re.escape(op.path) + r"/\{[^/{}]+\}")
+    item_path = next((other.path for other in spec.operations if item.fullmatch(other.path)), "")
+    names = ["id", item_path.rsplit("{", 1)[-1].rstrip("}")] if item_path else ["id"]
+    field = next((n for n in names if n in props), None)
+    if field is None:
+        return None
+    schema = spec.deref(props[field])
+    sent = _properties(spec, body)
+    if field in sent and not spec.deref(sent[field]).get("readOnly"):
+        return None  # the client sends it
+    if "string" not in _types(schema) or schema.get("format") == "uuid":
+        return None
+    if {"pattern", "enum"} & set(schema) or schema.get("format"):
+        return (
+            f"the server would assign its `{field}`, whose schema (pattern, enum or format) it cannot generate; "
+            "let the client send the id, or make it a uuid or an integer"
+        )
+    return None
+
+
+def _properties(spec, schema: dict | None, depth: int = 0) -> dict:
+    """A schema's properties, its allOf parts' included."""
+    schema = spec.deref(schema) if isinstance(schema, dict) else {}
+    props = dict(schema.get("properties")) if isinstance(schema.get("properties"), dict) else {}
+    for part in schema.get("allOf") or [] if depth < 8 else []:
+        props = _properties(spec, part, depth + 1) | props
+    return props
 
 
 def _required_loop(spec, schema: dict | None) -> list[str] | None:

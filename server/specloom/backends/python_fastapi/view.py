@@ -13,7 +13,6 @@ from urllib.parse import quote
 from specloom.backends.python_fastapi.lang import PythonTypes, Samples, identifier, with_format_bounds
 from specloom.core.apimodel import ApiModel, Op, Resource, _ref_name, _types
 from specloom.core.naming import snake
-from specloom.templates.packs import PackError
 
 # What a route module defines or imports, and the builtins its bodies call: a name from the spec never shadows them.
 _MODULE_NAMES = frozenset(
@@ -179,6 +178,7 @@ class ResourceView:
     key_pool: list | None = None  # ids of a constrained string type that tests store items under
     first_key: int = 100  # the first integer id tests store items under
     first_id: int | None = None  # the first integer id the server assigns, where 1 is below the id's minimum
+    new_id: str = "str(uuid4())"  # how the server makes a string id (the capability check refuses the rest)
     client_sets_id: bool = False
     server_fills: list[tuple[str, str]] = field(default_factory=list)
     kept_on_replace: list[str] = field(default_factory=list)
@@ -302,12 +302,7 @@ class FastAPIView:
         view.key_kind = view.id_kind
         self._keys(view, id_schema)
         view.client_sets_id = bool(res.id_field and res.id_field in writable)
-        if view.key_pool is not None and create is not None and res.id_field and not view.client_sets_id:
-            raise PackError(
-                f"{create.operation_id}: the server would assign ids of {res.item_model}.{res.id_field}, whose "
-                "schema (a pattern, enum or format) it cannot generate; let the client send the id, or make it "
-                "a uuid or an integer"
-            )
+        view.new_id = _new_id(view.id_kind, id_schema)
         view.server_fills = [
             (name, _fill_expr(self.deref(_field_schema(item, name)), self.samples)) for name in view.create_fields
         ]
@@ -557,6 +552,17 @@ class FastAPIView:
             q.compare = "sort" if q.sort_fields else None
         elif words in _ORDER and "string" in types:
             q.compare = "order"
+
+
+def _new_id(kind: str, schema: dict) -> str:
+    """A fresh id the schema accepts: a uuid, or one cut to the string's length bounds."""
+    if kind != "str":
+        return "uuid4()"
+    low, high = int(schema.get("minLength") or 0), schema.get("maxLength")
+    if low <= 36 and (high is None or high >= 36):
+        return "str(uuid4())"
+    size = max(low, min(32, int(high)))
+    return f"uuid4().hex[:{size}]" if size <= 32 else f"(uuid4().hex * {size // 32 + 1})[:{size}]"
 
 
 def _by_name(views: list[ParamView], params: list) -> list[tuple[ParamView, object]]:
