@@ -277,7 +277,7 @@ def _python_regex(pattern: str) -> bool:
 
 _FIXED_TIME = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 # Field names a secret scanner (detect-secrets' keyword detector) takes for credentials.
-_SECRET_NAME = re.compile(r"(?i)(api_?key|auth_?key|_?key$|secret|passw(or)?d|pwd|token|credential|private)")
+SECRET_NAME = re.compile(r"(?i)(api_?key|auth_?key|_?key$|secret|passw(or)?d|pwd|token|credential|private)")
 
 
 class Samples:
@@ -343,7 +343,7 @@ class Samples:
             if minimal and not f.required:
                 continue
             value = self.value(f.schema, depth + 1, minimal)
-            if _SECRET_NAME.search(f.name) and isinstance(value, str):
+            if SECRET_NAME.search(f.name) and isinstance(value, str):
                 value = self.placeholder_secret(f.schema, value)
             if value is None and not f.nullable:  # too deep, or no valid value: absent beats invalid
                 continue

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from specloom.backends.python_fastapi.lang import PythonTypes, Samples, identifier, with_format_bounds
+from specloom.backends.python_fastapi.lang import SECRET_NAME, PythonTypes, Samples, identifier, with_format_bounds
 from specloom.core.apimodel import ApiModel, Op, Resource, _ref_name, _types
 from specloom.core.naming import snake
 
@@ -313,7 +313,8 @@ class FastAPIView:
             k: v for k, v in self.samples.model(item).items() if k not in (res.id_field, res.parent_field)
         }
         if view.sample_create is not None:
-            view.update_body = _changed(view.sample_create, body_model, self.deref)
+            kept = {f.name for f in item.fields if f.read_only}
+            view.update_body = _changed(view.sample_create, body_model, self.deref, self.samples.valid, kept)
         if res.parent:
             parent = next((r for r in self.api.resources if r.collection_path == res.parent), None)
             if parent:
@@ -326,7 +327,7 @@ class FastAPIView:
         for op in res.ops:
             view.routes.append(self._route(view, op, module_names))
         view.echo_models = {
-            name: {f.name for f in model.fields if not f.write_only}
+            name: {f.name for f in model.fields if not f.write_only and not f.read_only}  # the server keeps those
             for name, model in self.api.models.items()
             if any(r.response_model == name for r in view.routes)
         }
@@ -398,6 +399,8 @@ class FastAPIView:
             if q.sort_values is None or "-" + field_.name in q.sort_values:
                 sort.orders.append(("-" + field_.name, "high_low"))
             return sort
+        if other == match or not self.samples.valid(schema, other):
+            other = None  # a one-value enum: nothing else to leave out, the test shows the filter keeps what matches
         return FilterView(q.name, q.py_name, field_.name, match, other, [match] if q.membership else match)
 
     def _route(self, view: ResourceView, op: Op, module_names: set[str]) -> RouteView:
@@ -515,7 +518,11 @@ class FastAPIView:
         """What a list's query parameter does, from its name: the conventions public APIs follow."""
         types = set(_types(schema))
         if name in item_fields:
-            q.filter_field = attrs[name]
+            field_schema = self.deref(item_fields[name].schema)
+            # Compared with ==, so only a parameter read as the field is (same JSON type and format) filters it.
+            same = set(_types(field_schema)) - {"null"} == types - {"null"}
+            if same and field_schema.get("format") == schema.get("format"):
+                q.filter_field = attrs[name]
             return
         if "array" in types:
             singular = name[:-1] if name.endswith("s") else name
@@ -644,14 +651,18 @@ def _other_value(schema: dict, value: object, valid=None) -> object:
     return value + "b" if value else "b"
 
 
-def _changed(sample: dict, model, deref) -> dict:
-    """The create sample with one free-text field changed, so an update is visible."""
+def _changed(sample: dict, model, deref, valid, kept: set[str]) -> dict:
+    """The create sample with one free-text field changed, so an update is visible: a plain string the server
+    does not keep (`kept`), valid after the change, and not named like a secret (scanners would flag it)."""
     out = dict(sample)
     for f in model.fields:
         schema = deref(f.schema) if _ref_name(f.schema) else f.schema
-        if f.name in out and isinstance(out[f.name], str) and not ({"enum", "pattern", "format"} & set(schema)):
-            out[f.name] = _other_value(schema, out[f.name])
-            break
+        plain = _types(schema) == ["string"] and not ({"enum", "pattern", "format"} & set(schema))
+        if f.name in out and isinstance(out[f.name], str) and plain and f.name not in kept:
+            changed = _other_value(schema, out[f.name], valid)
+            if valid(schema, changed) and not SECRET_NAME.search(f.name):
+                out[f.name] = changed
+                break
     return out
 
 
