@@ -31,6 +31,7 @@ class Outcome:
     reason: str = ""  # the refusal, the plan's first note, or the first gate finding
     exit_code: int | None = None  # of `generate`, when it ran
     findings: list[str] = field(default_factory=list)  # every gate finding of a failed generation
+    plan: dict = field(default_factory=dict)  # `specloom plan --json`
     out: Path | None = None  # the delivered project
 
 
@@ -43,6 +44,12 @@ def workspace(package: Path, root: Path) -> Path:
     """A workspace holding a copy of the documents and an identity, so audit logs stay out of the package."""
     for version in VERSIONS:
         shutil.copytree(package / version / "json", root / version / "json", dirs_exist_ok=True)
+    return workspace_for(root)
+
+
+def workspace_for(root: Path) -> Path:
+    """An empty workspace with an identity, for one spec written into it."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / "specloom.toml").write_text(f'[identity]\nuser = "{USER}"\n')
     return root
 
@@ -65,6 +72,15 @@ def gate_findings(report: dict) -> list[str]:
     return [f"{i['gate']}: {i['file']}:{i['line']}: {i['code']} {i['message']}" for i in report.get("gate_issues", [])]
 
 
+def plan_only(root: Path, spec: dict) -> dict:
+    """`specloom plan --json` of `spec`, written into the workspace `root`."""
+    (root / "spec.json").write_text(json.dumps(spec, ensure_ascii=False, indent=2))
+    code, stdout, stderr = _cli("plan", str(root / "spec.json"), "--json")
+    if code != 0:
+        raise AssertionError(f"specloom plan exited {code}: {stderr or stdout}")
+    return json.loads(stdout)
+
+
 def run_document(root: Path, document: str, out: Path) -> Outcome:
     """check, plan and, when the plan gives template files, generate `document` (under `root`) into `out`."""
     path = str(root / document)
@@ -76,7 +92,7 @@ def run_document(root: Path, document: str, out: Path) -> Outcome:
     if code != 0:
         result.outcome, result.reason = "unplannable", (stderr or stdout).strip().splitlines()[-1:][0]
         return result
-    plan = json.loads(stdout)
+    plan = result.plan = json.loads(stdout)
     if not [f for f in plan["files"] if f["producer"].startswith("template:")]:
         result.outcome = "no-template-files"
         result.reason = plan["notes"][0] if plan["notes"] else "the plan is empty"
