@@ -13,11 +13,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from specloom.core.specs import parse_path
 from specloom.templates.generate import render_spec
 from specloom.templates.packs import discover, select
-from tests.corpus.corpus import install, load_expected, run_document, workspace
+from tests.corpus.corpus import install, load_expected, run_document, workspace, workspace_for
 from tests.helpers import EXAMPLES
 
 SPECS = Path(__file__).parent / "specs"
@@ -214,16 +215,12 @@ def auth_config(spec: dict, folder: Path) -> tuple[Path | None, str]:
     return config, token
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("document", CORPUS_DELIVERED)
-def test_schemathesis_finds_no_server_errors_in_a_delivered_corpus_document(
-    document: str, corpus_workspace: Path, tmp_path: Path
-):
-    result = run_document(corpus_workspace, document, tmp_path / "out")
+def schemathesis_on_delivered(spec_path: Path, root: Path, document: str, folder: Path) -> None:
+    """Generate `document` (under `root`) with every gate, serve it, and run schemathesis positive and negative."""
+    result = run_document(root, document, folder / "out")
     assert result.outcome == "delivered", f"{document}: {result.outcome}: {result.reason}"
     package = next(p.parent.name for p in result.out.glob("*/app.py"))
-    spec_path = corpus_workspace / document
-    config, token = auth_config(json.loads(spec_path.read_text()), tmp_path)
+    config, token = auth_config(yaml.safe_load(spec_path.read_text()), folder)
     security = (result.out / package / "security.py").read_text() if config else ""
     token_env = re.search(r'TOKENS_ENV = "([^"]+)"', security)
     env = {token_env.group(1): token} if token_env else {}
@@ -239,3 +236,29 @@ def test_schemathesis_finds_no_server_errors_in_a_delivered_corpus_document(
             config=config,
         )
         assert negative.returncode == 0, negative.stdout[-4000:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("document", CORPUS_DELIVERED)
+def test_schemathesis_finds_no_server_errors_in_a_delivered_corpus_document(
+    document: str, corpus_workspace: Path, tmp_path: Path
+):
+    schemathesis_on_delivered(corpus_workspace / document, corpus_workspace, document, tmp_path)
+
+
+# Ordinary CRUD specs (page/cursor lists, nesting, every auth kind, problem+json); a first line
+# `# Known pack bug` marks one the pack still fails on, as a strict xfail that fails once it passes.
+SERVED_SPECS = sorted((Path(__file__).parent / "specs").glob("served-*.yaml"))
+
+
+def served_spec(path: Path):
+    known = path.read_text().startswith("# Known pack bug")
+    return pytest.param(path, id=path.name, marks=pytest.mark.xfail(strict=True, reason=path.name) if known else ())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [served_spec(p) for p in SERVED_SPECS])
+def test_schemathesis_finds_no_server_errors_in_an_ordinary_crud_spec(path: Path, tmp_path: Path):
+    root = workspace_for(tmp_path / "workspace")
+    (root / path.name).write_text(path.read_text())
+    schemathesis_on_delivered(root / path.name, root, path.name, tmp_path)
