@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python bench/bench_fuzz.py [--examples 500] [--seed N] [--failures DIR] [--shrink K]
 Prints one line per spec (outcome, seconds, first finding), then the counts delivered / refused / failed,
-the failures grouped by their first finding's gate and code, and the wall time. Each failing spec is
+the failures grouped by their first finding's gate and code, the failing specs per finding kind anywhere in
+their reports (what the first finding hides), and the wall time. Each failing spec is
 written to DIR (default .fuzz-failures/) as YAML with its findings in a leading comment. --shrink K
 shrinks the first failure of each of K finding kinds to a minimal spec (slow: every step runs the gates)
 and writes it as DIR/shrunk-<kind>.yaml, ready to become a regression spec in tests/templates/specs/.
@@ -33,11 +34,23 @@ def kind_of(problem: str) -> str:
     return f"{found.group(1)} {found.group(2)}" if found else first[:60]
 
 
-def run(spec: dict) -> tuple[str, str | None, float]:
+def finding_kind(finding: str) -> str:
+    """`gate code` of one gate finding; a failed generated test adds its exception (KeyError, NameError, ...)."""
+    found = re.match(r"(\w[\w-]*): \S*?:\d+: (\S+)(.*)", finding)
+    if not found:
+        return finding[:60]
+    gate, code, rest = found.groups()
+    error = re.search(r" failed: ([\w.]+(?:Error|Exception)\b|AssertionError)", rest) if code == "test-failed" else None
+    return f"{gate} {code}" + (f" {error.group(1).rsplit('.', 1)[-1]}" if error else "")
+
+
+def run(spec: dict) -> tuple[str, str | None, float, set[str]]:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         result = generate(spec, Path(tmp))
-    return result.outcome, verdict(spec, result), time.perf_counter() - started
+    problem = verdict(spec, result)
+    every = {finding_kind(f) for f in result.findings} if problem else set()
+    return result.outcome, problem, time.perf_counter() - started, every
 
 
 def specs(count: int, random_seed: int) -> list[dict]:
@@ -61,12 +74,12 @@ def specs(count: int, random_seed: int) -> list[dict]:
 
 def shrink(kind: str, failures: Path) -> None:
     def same_failure(spec: dict) -> bool:
-        _, problem, _ = run(spec)
+        _, problem, _, _ = run(spec)
         return problem is not None and kind_of(problem) == kind
 
     started = time.perf_counter()
     minimal = find(crud_specs(), same_failure, settings=settings(max_examples=60, database=None, deadline=None))
-    _, problem, _ = run(minimal)
+    _, problem, _, _ = run(minimal)
     name = re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-")
     comment = "".join(f"# {line}\n" for line in (problem or "").splitlines()[:12])
     (failures / f"shrunk-{name}.yaml").write_text(comment + as_yaml(minimal))
@@ -83,10 +96,12 @@ def main() -> None:
     args.failures.mkdir(parents=True, exist_ok=True)
     outcomes: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
+    anywhere: Counter[str] = Counter()  # every finding kind, once per failing spec
     walls: list[float] = []
     started = time.perf_counter()
     for index, spec in enumerate(specs(args.examples, args.seed)):
-        outcome, problem, wall = run(spec)
+        outcome, problem, wall, every = run(spec)
+        anywhere.update(every)
         walls.append(wall)
         verdict_name = "failed" if problem else ("delivered" if outcome == "delivered" else "refused")
         outcomes[verdict_name] += 1
@@ -104,6 +119,9 @@ def main() -> None:
     )
     print("failures by first finding (gate code):")
     for kind, n in kinds.most_common():
+        print(f"  {n:4d}  {kind}")
+    print("failing specs with each finding kind anywhere in their report:")
+    for kind, n in anywhere.most_common():
         print(f"  {n:4d}  {kind}")
     if kinds:
         print(f"failing specs: {args.failures}")

@@ -410,7 +410,7 @@ def draw_item(draw, version, enums, model, schemas, ident, id_name, parents) -> 
     schemas[f"{model}Input"] = inp
     own: dict = {id_name: {**ident, "readOnly": True}}
     own_required = [id_name]
-    if parents and draw(st.booleans()):
+    if parents and parents[-1][0] != "id" and draw(st.booleans()):  # a child's `id` field is its own id
         parent_name, parent_schema = parents[-1]
         own[parent_name] = {**parent_schema, "readOnly": True}
         own_required.append(parent_name)
