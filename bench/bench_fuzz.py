@@ -72,13 +72,13 @@ def specs(count: int, random_seed: int) -> list[dict]:
     return drawn
 
 
-def shrink(kind: str, failures: Path) -> None:
+def shrink(kind: str, failures: Path, budget: int) -> None:
     def same_failure(spec: dict) -> bool:
         _, problem, _, _ = run(spec)
         return problem is not None and kind_of(problem) == kind
 
     started = time.perf_counter()
-    minimal = find(crud_specs(), same_failure, settings=settings(max_examples=60, database=None, deadline=None))
+    minimal = find(crud_specs(), same_failure, settings=settings(max_examples=budget, database=None, deadline=None))
     _, problem, _, _ = run(minimal)
     name = re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-")
     comment = "".join(f"# {line}\n" for line in (problem or "").splitlines()[:12])
@@ -92,6 +92,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--failures", type=Path, default=ROOT / ".fuzz-failures")
     parser.add_argument("--shrink", type=int, default=0, help="shrink the first failure of this many kinds")
+    parser.add_argument("--shrink-examples", type=int, default=60, help="specs tried per shrink")
     args = parser.parse_args()
     args.failures.mkdir(parents=True, exist_ok=True)
     outcomes: Counter[str] = Counter()
@@ -126,7 +127,7 @@ def main() -> None:
     if kinds:
         print(f"failing specs: {args.failures}")
     for kind, _ in kinds.most_common(args.shrink):
-        shrink(kind, args.failures)
+        shrink(kind, args.failures, args.shrink_examples)
 
 
 if __name__ == "__main__":
