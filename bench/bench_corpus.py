@@ -52,6 +52,10 @@ def main() -> None:
     for r in results:
         if r.outcome not in ("delivered", "no-template-files"):
             print(f"  {r.outcome:<13} {r.document}: {r.reason[:200]}")
+    gaps = [r for r in results if r.unnamed]
+    print(f"plan gaps (operations neither generated nor named in the notes): {sum(len(r.unnamed) for r in gaps)}")
+    for r in gaps:
+        print(f"  {r.document}: {len(r.unnamed)}: {', '.join(r.unnamed[:6])}{' ...' if len(r.unnamed) > 6 else ''}")
     refusals = Counter(reason_kind(r.reason) for r in results if r.outcome == "no-template-files")
     print("no template files, by the plan's first note:")
     for reason, n in refusals.most_common():

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from specloom.core.findings import Severity
 from specloom.core.specs import parse_path
-from tests.corpus.corpus import Outcome, plan_only, run_document, workspace_for
+from tests.corpus.corpus import Outcome, plan_only, run_document, unnamed_operations, workspace_for
 
 from .spec_strategies import crud_specs
 
@@ -33,26 +32,6 @@ def spec_errors(spec: dict, folder: Path) -> list[str]:
     return [f"{f.code} {f.message}" for f in findings if f.severity is Severity.ERROR]
 
 
-def unnamed_operations(spec: dict, plan: dict, also_named_in: str = "", rendered_counts: bool = True) -> list[str]:
-    """The operations neither rendered from a template (when that counts) nor named in a plan note."""
-    templated = {
-        s["pointer"] for f in plan.get("files", []) if f["producer"].startswith("template:") for s in f["sources"]
-    }
-    notes = " ".join(plan.get("notes", [])) + " " + also_named_in
-    missing = []
-    for path, item in spec["paths"].items():
-        for method, op in item.items():
-            if method == "parameters":
-                continue
-            pointer = "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
-            named = any(
-                re.search(rf"(?<![\w/{{}}]){re.escape(n)}(?![\w/{{}}])", notes) for n in (op["operationId"], path)
-            )
-            if not (named or (rendered_counts and pointer in templated)):
-                missing.append(f"{op['operationId']} ({method.upper()} {path})")
-    return missing
-
-
 def generate(spec: dict, folder: Path) -> Outcome:
     root = workspace_for(folder / "workspace")
     (root / "spec.json").write_text(json.dumps(spec, ensure_ascii=False, indent=2))
@@ -61,13 +40,11 @@ def generate(spec: dict, folder: Path) -> Outcome:
 
 def verdict(spec: dict, result: Outcome) -> str | None:
     """None when the property holds, else what broke it."""
-    if result.outcome == "delivered":
-        unnamed = unnamed_operations(spec, result.plan)
-        return f"delivered, but nothing names why these are missing: {unnamed}" if unnamed else None
-    if result.outcome in ("refused", "no-template-files"):
-        unnamed = unnamed_operations(spec, result.plan, result.reason, rendered_counts=False)
-        return f"{result.outcome} without naming {unnamed}" if unnamed else None
-    return f"{result.outcome} (exit {result.exit_code}): " + "\n  ".join(result.findings[:8] or [result.reason])
+    if result.outcome not in ("delivered", "refused", "no-template-files"):
+        return f"{result.outcome} (exit {result.exit_code}): " + "\n  ".join(result.findings[:8] or [result.reason])
+    if result.unnamed:
+        return f"{result.outcome}, but nothing names why these are missing: {result.unnamed}"
+    return None
 
 
 def as_yaml(spec: dict) -> str:
