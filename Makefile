@@ -33,6 +33,8 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check server tests bench
+	@# the corpus of tests/corpus (npm); exit 3 = no npm and nothing cached, and those tests skip saying so
+	tests/corpus/install.sh >/dev/null || [ $$? -eq 3 ]
 	$(BIN)/pytest
 	$(MAKE) test-vscode
 
@@ -53,6 +55,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_gates.py
 	$(BIN)/python bench/bench_lsp.py
 	$(BIN)/python bench/bench_providers.py
+	$(BIN)/python bench/bench_corpus.py
+	$(BIN)/python bench/bench_fuzz.py --examples 50
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .demo

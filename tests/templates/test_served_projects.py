@@ -1,6 +1,10 @@
 """Generated services served by uvicorn, exercised over real HTTP and by schemathesis against their spec."""
 
+import base64
+import contextlib
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -9,10 +13,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from specloom.core.specs import parse_path
 from specloom.templates.generate import render_spec
 from specloom.templates.packs import discover, select
+from tests.corpus.corpus import install, load_expected, run_document, workspace, workspace_for
 from tests.helpers import EXAMPLES
 
 SPECS = Path(__file__).parent / "specs"
@@ -45,8 +51,15 @@ def served(request, tmp_path: Path):
     for f in render_spec(select(packs, "python-fastapi"), spec, None, {}).files:
         (tmp_path / f.path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / f.path).write_text(f.content)
+    with serve(tmp_path, package, {f"{package.upper()}_API_TOKENS": "served-token"}) as url:
+        yield EXAMPLES / spec_name, url, ({header[0]: header[1]} if header else {})
+
+
+@contextlib.contextmanager
+def serve(project: Path, package: str, env: dict[str, str]):
+    """The generated service under uvicorn on a free port, until the block ends."""
     port = free_port()
-    env = {**os.environ, f"{package.upper()}_API_TOKENS": "served-token"}
+    env = {**os.environ, **env}
     server = subprocess.Popen(
         [
             sys.executable,
@@ -61,7 +74,7 @@ def served(request, tmp_path: Path):
             "--log-level",
             "warning",
         ],
-        cwd=tmp_path,
+        cwd=project,
         env=env,
         start_new_session=True,
     )
@@ -79,7 +92,7 @@ def served(request, tmp_path: Path):
                 pytest.fail("the generated service did not answer within 30 s")
             time.sleep(0.1)
     try:
-        yield EXAMPLES / spec_name, url, ({header[0]: header[1]} if header else {})
+        yield url
     finally:
         os.killpg(server.pid, 9)
         server.wait()
@@ -106,11 +119,20 @@ def test_bookstore_round_trip_over_http_behaves_as_the_spec_says(served):
         assert invalid.status_code == 422 and set(invalid.json()) == {"error", "message"}
 
 
-def schemathesis(spec: Path, url: str, headers: dict, mode: str, checks: list[str], exclude: list[str] = ()):
+def schemathesis(
+    spec: Path,
+    url: str,
+    headers: dict,
+    mode: str,
+    checks: list[str],
+    exclude: list[str] = (),
+    config: Path | None = None,
+):
     args = [
         sys.executable,
         "-m",
         "schemathesis.cli",
+        *(["--config-file", str(config)] if config else []),
         "run",
         str(spec),
         "--url",
@@ -148,3 +170,95 @@ def test_schemathesis_finds_no_server_errors_and_no_responses_that_break_the_spe
         ["not_a_server_error", "response_schema_conformance", "content_type_conformance"],
     )
     assert negative.returncode == 0, negative.stdout[-4000:]
+
+
+# Corpus documents the pack delivers today (tests/corpus/oas-examples.expected.toml), served as generated.
+CORPUS_DELIVERED = sorted(doc for doc, record in load_expected().items() if record["outcome"] == "delivered")
+SERVED_TOKEN = "served-token"
+
+
+@pytest.fixture(scope="module")
+def corpus_workspace(tmp_path_factory) -> Path:
+    package, why = install()
+    if package is None:
+        pytest.skip(f"the @readme/oas-examples corpus is unavailable: {why}")
+    return workspace(package, tmp_path_factory.mktemp("corpus"))
+
+
+def auth_config(spec: dict, folder: Path) -> tuple[Path | None, str]:
+    """A schemathesis config giving the spec's security schemes their credential, and the token the app accepts."""
+    schemes = (spec.get("components") or {}).get("securitySchemes") or {}
+    used = {name for requirement in spec.get("security") or [] for name in requirement}
+    used |= {
+        name
+        for item in spec.get("paths", {}).values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for requirement in op.get("security") or []
+        for name in requirement
+    }
+    if not used:
+        return None, SERVED_TOKEN
+    lines, token = [], SERVED_TOKEN
+    for name in sorted(used):
+        scheme = schemes.get(name, {})
+        lines.append(f"[auth.openapi.{json.dumps(name)}]")
+        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+            lines += ['username = "served"', f'password = "{SERVED_TOKEN}"']
+            token = base64.b64encode(f"served:{SERVED_TOKEN}".encode()).decode()
+        elif scheme.get("type") == "apiKey":
+            lines.append(f'api_key = "{SERVED_TOKEN}"')
+        else:
+            lines.append(f'bearer = "{SERVED_TOKEN}"')
+    config = folder / "schemathesis.toml"
+    config.write_text("\n".join(lines) + "\n")
+    return config, token
+
+
+def schemathesis_on_delivered(spec_path: Path, root: Path, document: str, folder: Path) -> None:
+    """Generate `document` (under `root`) with every gate, serve it, and run schemathesis positive and negative."""
+    result = run_document(root, document, folder / "out")
+    assert result.outcome == "delivered", f"{document}: {result.outcome}: {result.reason}"
+    package = next(p.parent.name for p in result.out.glob("*/app.py"))
+    config, token = auth_config(yaml.safe_load(spec_path.read_text()), folder)
+    security = (result.out / package / "security.py").read_text() if config else ""
+    token_env = re.search(r'TOKENS_ENV = "([^"]+)"', security)
+    env = {token_env.group(1): token} if token_env else {}
+    with serve(result.out, package, env) as url:
+        positive = schemathesis(spec_path, url, {}, "positive", ["all"], ["ignored_auth"], config)
+        assert positive.returncode == 0, positive.stdout[-4000:]
+        negative = schemathesis(
+            spec_path,
+            url,
+            {},
+            "negative",
+            ["not_a_server_error", "response_schema_conformance", "content_type_conformance"],
+            config=config,
+        )
+        assert negative.returncode == 0, negative.stdout[-4000:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("document", CORPUS_DELIVERED)
+def test_schemathesis_finds_no_server_errors_in_a_delivered_corpus_document(
+    document: str, corpus_workspace: Path, tmp_path: Path
+):
+    schemathesis_on_delivered(corpus_workspace / document, corpus_workspace, document, tmp_path)
+
+
+# Ordinary CRUD specs (page/cursor lists, nesting, every auth kind, problem+json); a first line
+# `# Known pack bug` marks one the pack still fails on, as a strict xfail that fails once it passes.
+SERVED_SPECS = sorted((Path(__file__).parent / "specs").glob("served-*.yaml"))
+
+
+def served_spec(path: Path):
+    known = path.read_text().startswith("# Known pack bug")
+    return pytest.param(path, id=path.name, marks=pytest.mark.xfail(strict=True, reason=path.name) if known else ())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [served_spec(p) for p in SERVED_SPECS])
+def test_schemathesis_finds_no_server_errors_in_an_ordinary_crud_spec(path: Path, tmp_path: Path):
+    root = workspace_for(tmp_path / "workspace")
+    (root / path.name).write_text(path.read_text())
+    schemathesis_on_delivered(root / path.name, root, path.name, tmp_path)
