@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test test-vscode lint bench clean
+.PHONY: demo test prereqs test-vscode lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,14 +31,19 @@ demo: $(STAMP)
 	@echo "== specloom audit verify (the hash chain, and its head to keep elsewhere)"
 	$(BIN)/specloom audit verify
 
-test: $(STAMP)
+# prereqs first, in seconds: a missing Debian package is installed (as root) or named, before any test runs.
+test: prereqs
+	$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/ruff check server tests bench
 	$(BIN)/pytest
-	$(MAKE) test-vscode
+	$(MAKE) --no-print-directory test-vscode
+
+prereqs:
+	@.ci/prereqs
 
 # The VS Code extension: unit tests, the .vsix, and the end-to-end test in code-server + Chromium
-# (needs Node 20, npm, chromium and ripgrep; .ci/run installs them). Screenshots: client-vscode/test-artifacts/.
-test-vscode: $(STAMP)
+# (needs Node, npm, chromium and ripgrep; prereqs installs or names them). Screenshots: client-vscode/test-artifacts/.
+test-vscode: prereqs $(STAMP)
 	cd client-vscode && npm ci --no-fund --no-audit && npm test && npm run package
 	client-vscode/e2e/install.sh
 	cd client-vscode && npm run e2e
