@@ -229,7 +229,7 @@ async def test_generate_runs_in_the_background_with_progress_and_delivers(client
     assert any(isinstance(p, types.WorkDoneProgressReport) and p.message.startswith("validate") for p in reports)
     hover = await client.text_document_hover_async(
         types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=121, character=5)
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=135, character=5)
         )
     )
     assert "generated, unchanged" in hover.contents.value
@@ -247,7 +247,7 @@ async def test_generate_runs_in_the_background_with_progress_and_delivers(client
     by_line = {}
     for lens in lenses:
         by_line.setdefault(lens.range.start.line, []).append(lens.command.title)
-    assert "Last generated just now · gates passed" in by_line[121]  # getAuthor
+    assert "Last generated just now · gates passed" in by_line[135]  # getAuthor
     assert client.lens_refreshes == (1 if client.capabilities.workspace.code_lens else 0)
 
 

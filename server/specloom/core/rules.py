@@ -56,13 +56,25 @@ RULES: dict[str, Rule] = {
         Rule("OAS113", "unused-path-parameter", _E, "An `in: path` parameter does not appear in the path template."),
         Rule("OAS114", "no-success-response", _E, "An operation declares no 2xx (or default) response."),
         Rule("OAS115", "request-body-without-schema", _W, "A request body media type has no schema."),
-        # Security of spec text
         Rule(
             "OAS116",
             "allof-closed-member",
             _W,
             "An allOf member forbids additional properties that its sibling members add, so no value can validate.",
         ),
+        Rule(
+            "OAS117",
+            "undocumented-401",
+            _W,
+            "An operation that requires credentials documents no 401 response.",
+        ),
+        Rule(
+            "OAS118",
+            "auth-response-without-security",
+            _W,
+            "An operation documents a 401 or 403 response but no security requirement applies to it.",
+        ),
+        # Security of spec text
         Rule("SEC001", "secret-in-spec", _E, "A value looks like a real credential."),
         Rule("SEC002", "prompt-injection", _E, "Text addresses an AI with instructions; it will only ever be quoted."),
         Rule("SEC003", "insecure-server-url", _W, "A server URL uses plain http:// on a non-local host."),
