@@ -45,4 +45,3 @@ def test_make_test_stops_before_installing_or_testing_anything(tmp_path):
     assert "ripgrep" in done.stderr
     assert not (tmp_path / "venv").exists()  # the venv, pip and pytest never started
     assert "pytest" not in done.stdout
-

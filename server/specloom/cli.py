@@ -6,6 +6,7 @@ import argparse
 import functools
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -134,6 +135,36 @@ def _workspace_root(start: Path) -> Path:
     return current
 
 
+_ADR_REFERENCE = re.compile(r"^(?P<id>(?:adr)?[\s_-]*\d{1,9})(?:@(?P<version>[^@\s]+))?$", re.IGNORECASE)
+
+
+def _spec_argument(text: str) -> Path:
+    """A spec's path, or an ADR reference `ADR-21` / `ADR-021@2.0.1` resolved in the workspace's ADR folders."""
+    path = Path(text)
+    match = _ADR_REFERENCE.match(text)
+    if path.exists() or match is None:
+        return path
+    from specloom.core.specs.adr import AdrIndex
+
+    root = _workspace_root(Path.cwd())
+    folders = _load_config(root).workspace.adr_folders
+    index = AdrIndex.build(root, folders)
+    adr_id, version = match.group("id"), match.group("version")
+    found = index.matches(adr_id, version)
+    if len(found) == 1:
+        return Path(found[0].path)
+    wanted = f"{adr_id}" + (f" version {version}" if version else "")
+    if not found:
+        versions = sorted({spec.version or "no version" for spec in index.matches(adr_id)})
+        other = f"; it has {', '.join(versions)}" if versions else ""
+        raise _UsageError(
+            f"no file {text!r}, and no ADR {wanted} under {', '.join(folders)} in {root}{other}. "
+            "Give the ADR's path, or add its folder to [workspace] adr_folders."
+        )
+    listed = ", ".join(f"{spec.path} (version {spec.version or '?'})" for spec in found)
+    raise _UsageError(f"{wanted} names {len(found)} ADRs: {listed}; add @VERSION to choose one.")
+
+
 def _check(args) -> int:
     from specloom.core.findings import Severity, sort_findings
     from specloom.core.specs import parse_path
@@ -174,8 +205,8 @@ def _plan(args) -> int:
     from specloom.core.specs import parse_path
     from specloom.templates.layout import PlanOptions, plan_generation
 
-    config = _load_config(Path(args.spec))
-    path = Path(args.spec)
+    path = _spec_argument(args.spec)
+    config = _load_config(path)
     spec, findings = parse_path(
         path, workspace_root=_workspace_root(path.parent), max_file_bytes=config.workspace.max_file_bytes
     )
@@ -196,13 +227,17 @@ def _plan(args) -> int:
     if args.json:
         out = result.to_json()
         out["findings"] = {"errors": len(errors), "total": len(findings)}
+        if spec.kind == "adr":
+            out["constraints"] = [
+                {"title": c.title, "text": c.text, "range": c.range.to_json()} for c in spec.constraints
+            ]
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     else:
-        sys.stdout.write(_plan_text(result, len(errors)))
+        sys.stdout.write(_plan_text(result, len(errors), getattr(spec, "constraints", [])))
     return EXIT_OK
 
 
-def _plan_text(result, error_count: int) -> str:
+def _plan_text(result, error_count: int, constraints=()) -> str:
     lines = [
         f"Plan for {result.spec} ({result.kind}, {result.language}"
         + (f"/{result.framework}" if result.framework else "")
@@ -213,6 +248,10 @@ def _plan_text(result, error_count: int) -> str:
         where = ", ".join(f"{s.pointer} (line {s.range.start.line + 1})" for s in f.sources[:3])
         more = f" +{len(f.sources) - 3} more" if len(f.sources) > 3 else ""
         lines.append(f"  {f.path.ljust(width)}  {f.purpose:<13} {f.producer:<30} {where}{more}")
+    for number, constraint in enumerate(constraints, 1):
+        lines.append(f"  constraint {number} (line {constraint.range.start.line + 1}): {constraint.title}")
+    if constraints:
+        lines.append("  (each constraint's text reaches the AI provider as quoted data, with the File skeletons)")
     for note in result.notes:
         lines.append(f"  note: {note}")
     if error_count:
@@ -230,7 +269,7 @@ def _generate(args) -> int:
     from specloom.pipeline import CodeGenerationService, GenerateOptions
     from specloom.providers import build_orchestrator
 
-    spec_path = Path(args.spec)
+    spec_path = _spec_argument(args.spec)
     root = _workspace_root(spec_path.parent if spec_path.exists() else Path.cwd())
     config = _load_config(root)
     opts = GenerateOptions.from_config(

@@ -435,7 +435,7 @@ class _Run:
                 "and list it in [generation] fallback_chain in specloom.toml."
             )
             return False
-        prompt = generation_prompt(self.spec, self.plan, opts.language, opts.coverage_threshold)
+        prompt = generation_prompt(self.spec, self.plan, self.plan.language, opts.coverage_threshold)
         return await self._ask(prompt, "generate", planned, prefer=opts.provider)
 
     def _accept(self, parsed):

@@ -92,6 +92,20 @@ RULES: dict[str, Rule] = {
             _I,
             "A `File:` block's language has no parser; it is not syntax-checked.",
         ),
+        Rule(
+            "ADR009",
+            "spec-block-line-missing",
+            _E,
+            "A technical ADR's specification block lacks its Document, Version or Status line.",
+        ),
+        Rule("ADR010", "empty-constraint", _W, "A `CONSTRAINT:` has no text saying what must hold."),
+        Rule("ADR011", "duplicate-file-block", _W, "A `File:` block repeats an earlier part of the same file."),
+        Rule(
+            "ADR012",
+            "conflicting-file-blocks",
+            _E,
+            "Parts of one `File:` path disagree: two languages, or the same name defined twice.",
+        ),
         # GraphQL
         Rule("GQL001", "graphql-syntax", _E, "The GraphQL SDL does not parse."),
         Rule("GQL002", "graphql-schema", _E, "The GraphQL schema is invalid."),

@@ -93,14 +93,15 @@ def repair_prompt(first: Prompt, files: dict[str, str], problems: list[str], rou
 
 def _kind_instructions(spec) -> list[str]:
     if spec.kind == "adr":
+        version = f" version {spec.version}" if getattr(spec, "version", None) else ""
         lines = [
-            "The decision record gives skeletons in its `File:` blocks: keep their names and signatures and "
-            "implement every `...` body as the decision describes."
+            f"The decision record{version} gives skeletons in its `File:` blocks: keep their names and signatures "
+            "and implement every `...` body as the decision describes."
         ]
         for number, constraint in enumerate(spec.constraints, 1):
             lines.append(
-                f"CONSTRAINT {number} ({constraint.title!r}) must hold; its text: "
-                + quote(f"constraint {number}", constraint.text)
+                f"CONSTRAINT {number} must hold; its title and text: "
+                + quote(f"constraint {number}", f"{constraint.title}\n\n{constraint.text}")
             )
         return lines
     if spec.kind == "story":
