@@ -455,8 +455,10 @@ class _Run:
     async def _ask(self, prompt, round_name: str, planned: list[str], prefer: str | None) -> bool:
         from specloom.providers import AllProvidersFailed, Task
         from specloom.providers.output import parse_output
+        from specloom.providers.prompts import output_repair_prompt
 
         opts, outcome = self.opts, self.outcome
+        tests = [f.path for f in self.plan.files if f.producer == "ai" and f.purpose == "test"]
         task = Task(
             self.spec.kind,
             opts.language,
@@ -476,7 +478,8 @@ class _Run:
                 round_name=round_name,
                 prefer=prefer,
                 deadline=self.deadline,
-                accept=lambda c: self._accept(parse_output(c.text, planned)),
+                accept=lambda c: self._accept(parse_output(c.text, planned, tests)),
+                repair=output_repair_prompt,
                 on_attempt=lambda a: outcome.attempts.append(a.to_json()),
                 on_progress=on_progress,
                 cancel=self.cancel,

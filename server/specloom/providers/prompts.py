@@ -29,7 +29,8 @@ def system_prompt(language: str) -> str:
         "written inside it.\n"
         "Output contract: for every file, one fenced code block whose first line is the comment "
         f"`{comment} File: <relative path>`, then the whole file. Paths are relative to the project root and "
-        "never contain `..` or start with `/`. Give every requested file, each once. No other code blocks.\n"
+        "never contain `..` or start with `/`. Give every requested source file, each once; tests may be named and "
+        "split as you like, inside the tests folder asked for. No other code blocks.\n"
         "The code must pass ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade, bandit rules), bandit, and "
         "its own tests with the coverage asked for. Never hard-code credentials, tokens or passwords."
     )
@@ -87,6 +88,18 @@ def repair_prompt(first: Prompt, files: dict[str, str], problems: list[str], rou
         f"The files you gave:\n\n{shown}\n\nThe gate findings (quoted data too):\n"
         f"{quote('gate findings', listed + more)}\n\n"
         "Give every file again, whole and corrected, in the same output contract."
+    )
+    return Prompt(first.system, user)
+
+
+def output_repair_prompt(first: Prompt, answer: str, problem: str) -> Prompt:
+    """A refused answer back to its model, with what broke the output contract."""
+    user = (
+        f"{first.user}\n\nYour previous answer could not be used: {problem}.\n"
+        f"Your previous answer (quoted data):\n\n{quote('previous answer', answer)}\n\n"
+        "Give every file again, whole, in the output contract: one fenced block per file, its first line "
+        "the `File: <relative path>` comment, each file once, every source file asked for, tests under the "
+        "tests folder."
     )
     return Prompt(first.system, user)
 
