@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--provider", help="the AI provider to try first (a [providers.<name>] in the fallback chain)")
     gen.add_argument("--json", action="store_true")
 
+    convert = sub.add_parser("convert", help="write a Swagger 2.0 spec's OpenAPI 3.0 form next to it")
+    convert.add_argument("spec")
+    convert.add_argument("--out", help="where to write it (default: <name>.openapi3.yaml beside the spec)")
+    convert.add_argument("--force", action="store_true", help="overwrite an existing file")
+
     validate = sub.add_parser("validate", help="run the quality gates on any folder")
     validate.add_argument("dir")
     validate.add_argument("--coverage-threshold", type=float)
@@ -89,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         "check": _check,
         "plan": _plan,
         "generate": _generate,
+        "convert": _convert,
         "validate": _validate,
         "templates": _templates,
         "audit": _audit,
@@ -349,6 +355,26 @@ def _generate_text(outcome, dry_run: bool) -> str:
     if outcome.audit_id:
         lines.append(f"  audit record {outcome.audit_id}")
     return "\n".join(lines) + "\n"
+
+
+def _convert(args) -> int:
+    import yaml
+
+    from specloom.core.specs import parse_path
+
+    path = Path(args.spec)
+    spec, findings = parse_path(path, kind="openapi")
+    if spec is None or not getattr(spec, "converted_from", None):
+        why = findings[0].message if findings and spec is None else "it is not a Swagger 2.0 document"
+        raise _UsageError(f"{path}: nothing to convert: {why}")
+    out = Path(args.out) if args.out else path.with_name(f"{path.stem}.openapi3.yaml")
+    if out.exists() and not args.force:
+        raise _UsageError(f"{out} exists; pass --force to overwrite it, or --out to write elsewhere")
+    header = f"# OpenAPI 3.0 form of {path.name} (Swagger {spec.converted_from}), written by `specloom convert`.\n"
+    out.write_text(header + yaml.safe_dump(spec.data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    errors = sum(1 for f in findings if f.severity.label == "error")
+    print(f"Wrote {out} ({len(spec.operations)} operation(s)); the 2.0 spec has {errors} error(s) `check` lists.")
+    return EXIT_OK
 
 
 def _validate(args) -> int:

@@ -307,7 +307,8 @@ class _Run:
 
         spec, findings = parse_path(self.opts.spec_path, workspace_root=self.opts.workspace_root)
         errors = [f for f in findings if f.severity is Severity.ERROR]
-        self.outcome.spec_findings = errors
+        converted = [f for f in findings if f.code == "OAS003"]  # the report says a Swagger 2.0 spec was converted
+        self.outcome.spec_findings = errors + converted
         if spec is None or errors:
             where = f"{errors[0].path}:{errors[0].range.start.line + 1}" if errors else str(self.opts.spec_path)
             self.outcome.exit_code, self.outcome.outcome = INVALID_SPEC, "invalid_spec"

@@ -105,10 +105,15 @@ def test_every_element_range_starts_on_the_line_that_names_it():
         assert last in line or line.lstrip().startswith("-"), (element, line)
 
 
-def test_swagger_2_is_reported_as_unsupported_with_the_conversion_command():
-    spec = openapi_from_text('swagger: "2.0"\ninfo: {title: x, version: "1"}\npaths: {}\n')
+def test_swagger_before_2_0_is_reported_as_unsupported_with_the_conversion_command():
+    spec = openapi_from_text('swagger: "1.2"\ninfo: {title: x, version: "1"}\npaths: {}\n')
     [finding] = spec.findings
     assert finding.code == "OAS001" and "swagger2openapi" in finding.suggestion
+
+
+def test_swagger_2_0_is_read_through_its_conversion():
+    spec = openapi_from_text('swagger: "2.0"\ninfo: {title: x, version: "1"}\npaths: {}\n')
+    assert [f.code for f in spec.findings] == ["OAS003"] and spec.version == "3.0"
 
 
 def test_openapi_3_1_with_type_lists_validates():

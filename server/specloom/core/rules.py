@@ -40,9 +40,15 @@ RULES: dict[str, Rule] = {
         Rule("SYN001", "syntax-error", _E, "The YAML or JSON does not parse."),
         Rule("SYN002", "duplicate-key", _E, "A mapping has the same key twice."),
         # OpenAPI
-        Rule("OAS001", "swagger-unsupported", _E, "Swagger 2.0 documents are not supported; convert to OpenAPI 3."),
+        Rule("OAS001", "swagger-unsupported", _E, "A Swagger version other than 2.0; convert to OpenAPI 3."),
         Rule(
             "OAS002", "unknown-openapi-version", _E, "The `openapi` field is missing or names an unsupported version."
+        ),
+        Rule(
+            "OAS003",
+            "swagger-converted",
+            _I,
+            "A Swagger 2.0 document, read through its OpenAPI 3.0 conversion; findings point into the 2.0 file.",
         ),
         Rule("OAS100", "schema-violation", _E, "The document breaks the official OpenAPI schema."),
         Rule("OAS101", "unresolved-ref", _E, "A `$ref` points at nothing."),

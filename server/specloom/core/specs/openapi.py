@@ -63,6 +63,7 @@ class OpenAPISpec(SpecDocument):
     version: str | None = None
     operations: list[Operation] = field(default_factory=list)
     resolver: RefResolver | None = None
+    converted_from: str | None = None  # "2.0" when read through its OpenAPI 3.0 conversion (swagger.py)
 
     @property
     def data(self) -> dict:
@@ -244,6 +245,18 @@ def parse_openapi(
             suggestion="Start the file with `openapi: 3.1.0` followed by `info:` and `paths:`.",
         )
         return spec
+    if str(data.get("swagger", "")).startswith("2."):
+        from specloom.core.specs.swagger import convert_document
+
+        checker.add(
+            "OAS003",
+            f"Swagger {data['swagger']}: read as its OpenAPI 3.0 conversion; findings are placed in this file.",
+            "/swagger",
+            suggestion="`specloom convert FILE` writes the OpenAPI 3.0 document next to it.",
+        )
+        document = spec.document = checker.doc = convert_document(document)
+        spec.converted_from = str(data["swagger"])
+        data = document.data
     if "swagger" in data:
         checker.add(
             "OAS001",
@@ -273,7 +286,29 @@ def parse_openapi(
     _check_refs(spec, checker)
     _check_text(spec, checker)
     _check_closed_allof(spec, checker)
+    if spec.converted_from:
+        spec.findings[:] = [_as_written_in_swagger(f) for f in spec.findings]
     return spec
+
+
+# Fixes whose text is the same in Swagger 2.0 (an operationId, a response with a description).
+_SWAGGER_SAFE_FIXES = {"OAS111", "OAS117"}
+
+
+def _as_written_in_swagger(finding: Finding) -> Finding:
+    """A finding on a converted 2.0 document, in 2.0 terms: its refs as written, no 3.0-only fix."""
+    from dataclasses import replace
+
+    from specloom.core.specs.swagger import source_ref
+
+    return replace(
+        finding,
+        message=source_ref(finding.message).replace("components.securitySchemes", "securityDefinitions"),
+        suggestion=source_ref(finding.suggestion).replace("components.securitySchemes", "securityDefinitions")
+        if finding.suggestion
+        else None,
+        fix=finding.fix if finding.code in _SWAGGER_SAFE_FIXES else None,
+    )
 
 
 def _check_schema(spec: OpenAPISpec, checker: _Checker, covered: set[str]) -> None:
