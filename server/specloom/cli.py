@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--operations", help="comma-separated operationIds (default: all)")
     plan.add_argument("--language", choices=("python", "typescript", "go", "rust", "java", "csharp"))
     plan.add_argument("--framework")
+    plan.add_argument("--out", help="the target folder, to mark planned files already there (default: output_dir)")
     plan.add_argument("--json", action="store_true")
 
     gen = sub.add_parser("generate", help="generate, gate and deliver code for a spec")
@@ -230,8 +231,17 @@ def _plan(args) -> int:
         result = plan_generation(spec, options)
     except PlanError as exc:
         raise _UsageError(str(exc)) from exc
+    from specloom.context import existing_files
+
+    target = Path(args.out) if args.out else _workspace_root(path.parent) / config.generation.output_dir
+    existing = existing_files(target, [f.path for f in result.files])
     if args.json:
         out = result.to_json()
+        out["target"] = str(target)
+        for entry in out["files"]:
+            if entry["path"] in existing:
+                found = existing[entry["path"]]
+                entry["exists"] = found.to_json() | {"label": found.label}
         out["findings"] = {"errors": len(errors), "total": len(findings)}
         if spec.kind == "adr":
             out["constraints"] = [
@@ -239,11 +249,11 @@ def _plan(args) -> int:
             ]
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     else:
-        sys.stdout.write(_plan_text(result, len(errors), getattr(spec, "constraints", [])))
+        sys.stdout.write(_plan_text(result, len(errors), getattr(spec, "constraints", []), existing, target))
     return EXIT_OK
 
 
-def _plan_text(result, error_count: int, constraints=()) -> str:
+def _plan_text(result, error_count: int, constraints=(), existing=None, target=None) -> str:
     lines = [
         f"Plan for {result.spec} ({result.kind}, {result.language}"
         + (f"/{result.framework}" if result.framework else "")
@@ -254,6 +264,10 @@ def _plan_text(result, error_count: int, constraints=()) -> str:
         where = ", ".join(f"{s.pointer} (line {s.range.start.line + 1})" for s in f.sources[:3])
         more = f" +{len(f.sources) - 3} more" if len(f.sources) > 3 else ""
         lines.append(f"  {f.path.ljust(width)}  {f.purpose:<13} {f.producer:<30} {where}{more}")
+        if existing and f.path in existing:
+            lines.append(f"  {'':<{width}}  ^ {existing[f.path].label}")
+    if existing:
+        lines.append(f"  {len(existing)} of these file(s) already exist in {target}.")
     for number, constraint in enumerate(constraints, 1):
         lines.append(f"  constraint {number} (line {constraint.range.start.line + 1}): {constraint.title}")
     if constraints:

@@ -51,6 +51,18 @@ def generation_prompt(spec, plan, language: str, coverage_threshold: float) -> P
     return Prompt(system_prompt(language), "\n\n".join(parts))
 
 
+def with_existing_code(prompt: Prompt, files: dict[str, str]) -> Prompt:
+    """The prompt with the target's existing code the new files must fit (quoted data), if there is any."""
+    if not files:
+        return prompt
+    shown = "\n\n".join(quote(path, text) for path, text in files.items())
+    user = (
+        f"{prompt.user}\n\nCode already in the target folder. Fit it: reuse its models and names, keep its "
+        "handlers working, and where you write a file that is listed here, keep what it does and add to it.\n\n" + shown
+    )
+    return Prompt(prompt.system, user)
+
+
 def extension_prompt(spec, plan, template_files: dict[str, str], coverage_threshold: float) -> Prompt:
     """The operations a template pack left, for a model to add beside the pack's own files."""
     files = [f for f in plan.files if f.producer == "ai"]
