@@ -35,7 +35,10 @@ demo: $(STAMP)
 test: prereqs
 	$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/ruff check server tests bench
-	$(BIN)/pytest
+	rm -f .coverage .coverage.*
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage combine -q
+	$(BIN)/python .ci/coverage_by_package.py
 	$(MAKE) --no-print-directory test-vscode
 
 prereqs:
@@ -60,4 +63,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_providers.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .demo
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .demo .coverage .coverage.*
