@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test test-vscode lint bench clean
+.PHONY: demo test prereqs test-vscode lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,16 +31,24 @@ demo: $(STAMP)
 	@echo "== specloom audit verify (the hash chain, and its head to keep elsewhere)"
 	$(BIN)/specloom audit verify
 
-test: $(STAMP)
+# prereqs first, in seconds: a missing Debian package is installed (as root) or named, before any test runs.
+test: prereqs
+	$(MAKE) --no-print-directory $(STAMP)
 	$(BIN)/ruff check server tests bench
 	@# the corpus of tests/corpus (npm); exit 3 = no npm and nothing cached, and those tests skip saying so
 	tests/corpus/install.sh >/dev/null || [ $$? -eq 3 ]
-	$(BIN)/pytest
-	$(MAKE) test-vscode
+	rm -f .coverage .coverage.*
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage combine -q
+	$(BIN)/python .ci/coverage_by_package.py
+	$(MAKE) --no-print-directory test-vscode
+
+prereqs:
+	@.ci/prereqs
 
 # The VS Code extension: unit tests, the .vsix, and the end-to-end test in code-server + Chromium
-# (needs Node 20, npm, chromium and ripgrep; .ci/run installs them). Screenshots: client-vscode/test-artifacts/.
-test-vscode: $(STAMP)
+# (needs Node, npm, chromium and ripgrep; prereqs installs or names them). Screenshots: client-vscode/test-artifacts/.
+test-vscode: prereqs $(STAMP)
 	cd client-vscode && npm ci --no-fund --no-audit && npm test && npm run package
 	client-vscode/e2e/install.sh
 	cd client-vscode && npm run e2e
@@ -59,4 +67,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_fuzz.py --examples 50
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .demo
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .demo .coverage .coverage.*

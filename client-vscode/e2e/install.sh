@@ -9,7 +9,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cache="${TMPDIR:-/tmp}/vscode-ripgrep-cache-1.15.11"
 mkdir -p "$cache" "$tmp/rg"
-cp "$(command -v rg)" "$tmp/rg/rg"
+rg=$(command -v rg) || { echo "e2e/install.sh needs ripgrep: apt-get install -y ripgrep" >&2; exit 1; }
+cp "$rg" "$tmp/rg/rg"
 tar czf "$cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$tmp/rg" rg
 
 # code-server's postinstall runs nested `npm install`s (and npx) whose native modules must build;

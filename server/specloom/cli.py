@@ -6,6 +6,7 @@ import argparse
 import functools
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--operations", help="comma-separated operationIds (default: all)")
     plan.add_argument("--language", choices=("python", "typescript", "go", "rust", "java", "csharp"))
     plan.add_argument("--framework")
+    plan.add_argument("--out", help="the target folder, to mark planned files already there (default: output_dir)")
     plan.add_argument("--json", action="store_true")
 
     gen = sub.add_parser("generate", help="generate, gate and deliver code for a spec")
@@ -42,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--dry-run", action="store_true", help="run everything but delivery; print the diff")
     gen.add_argument("--provider", help="the AI provider to try first (a [providers.<name>] in the fallback chain)")
     gen.add_argument("--json", action="store_true")
+
+    convert = sub.add_parser("convert", help="write a Swagger 2.0 spec's OpenAPI 3.0 form next to it")
+    convert.add_argument("spec")
+    convert.add_argument("--out", help="where to write it (default: <name>.openapi3.yaml beside the spec)")
+    convert.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     validate = sub.add_parser("validate", help="run the quality gates on any folder")
     validate.add_argument("dir")
@@ -88,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         "check": _check,
         "plan": _plan,
         "generate": _generate,
+        "convert": _convert,
         "validate": _validate,
         "templates": _templates,
         "audit": _audit,
@@ -134,6 +142,36 @@ def _workspace_root(start: Path) -> Path:
     return current
 
 
+_ADR_REFERENCE = re.compile(r"^(?P<id>(?:adr)?[\s_-]*\d{1,9})(?:@(?P<version>[^@\s]+))?$", re.IGNORECASE)
+
+
+def _spec_argument(text: str) -> Path:
+    """A spec's path, or an ADR reference `ADR-21` / `ADR-021@2.0.1` resolved in the workspace's ADR folders."""
+    path = Path(text)
+    match = _ADR_REFERENCE.match(text)
+    if path.exists() or match is None:
+        return path
+    from specloom.core.specs.adr import AdrIndex
+
+    root = _workspace_root(Path.cwd())
+    folders = _load_config(root).workspace.adr_folders
+    index = AdrIndex.build(root, folders)
+    adr_id, version = match.group("id"), match.group("version")
+    found = index.matches(adr_id, version)
+    if len(found) == 1:
+        return Path(found[0].path)
+    wanted = f"{adr_id}" + (f" version {version}" if version else "")
+    if not found:
+        versions = sorted({spec.version or "no version" for spec in index.matches(adr_id)})
+        other = f"; it has {', '.join(versions)}" if versions else ""
+        raise _UsageError(
+            f"no file {text!r}, and no ADR {wanted} under {', '.join(folders)} in {root}{other}. "
+            "Give the ADR's path, or add its folder to [workspace] adr_folders."
+        )
+    listed = ", ".join(f"{spec.path} (version {spec.version or '?'})" for spec in found)
+    raise _UsageError(f"{wanted} names {len(found)} ADRs: {listed}; add @VERSION to choose one.")
+
+
 def _check(args) -> int:
     from specloom.core.findings import Severity, sort_findings
     from specloom.core.specs import parse_path
@@ -174,8 +212,8 @@ def _plan(args) -> int:
     from specloom.core.specs import parse_path
     from specloom.templates.layout import PlanOptions, plan_generation
 
-    config = _load_config(Path(args.spec))
-    path = Path(args.spec)
+    path = _spec_argument(args.spec)
+    config = _load_config(path)
     spec, findings = parse_path(
         path, workspace_root=_workspace_root(path.parent), max_file_bytes=config.workspace.max_file_bytes
     )
@@ -193,16 +231,29 @@ def _plan(args) -> int:
         result = plan_generation(spec, options)
     except PlanError as exc:
         raise _UsageError(str(exc)) from exc
+    from specloom.context import existing_files
+
+    target = Path(args.out) if args.out else _workspace_root(path.parent) / config.generation.output_dir
+    existing = existing_files(target, [f.path for f in result.files])
     if args.json:
         out = result.to_json()
+        out["target"] = str(target)
+        for entry in out["files"]:
+            if entry["path"] in existing:
+                found = existing[entry["path"]]
+                entry["exists"] = found.to_json() | {"label": found.label}
         out["findings"] = {"errors": len(errors), "total": len(findings)}
+        if spec.kind == "adr":
+            out["constraints"] = [
+                {"title": c.title, "text": c.text, "range": c.range.to_json()} for c in spec.constraints
+            ]
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
     else:
-        sys.stdout.write(_plan_text(result, len(errors)))
+        sys.stdout.write(_plan_text(result, len(errors), getattr(spec, "constraints", []), existing, target))
     return EXIT_OK
 
 
-def _plan_text(result, error_count: int) -> str:
+def _plan_text(result, error_count: int, constraints=(), existing=None, target=None) -> str:
     lines = [
         f"Plan for {result.spec} ({result.kind}, {result.language}"
         + (f"/{result.framework}" if result.framework else "")
@@ -213,6 +264,14 @@ def _plan_text(result, error_count: int) -> str:
         where = ", ".join(f"{s.pointer} (line {s.range.start.line + 1})" for s in f.sources[:3])
         more = f" +{len(f.sources) - 3} more" if len(f.sources) > 3 else ""
         lines.append(f"  {f.path.ljust(width)}  {f.purpose:<13} {f.producer:<30} {where}{more}")
+        if existing and f.path in existing:
+            lines.append(f"  {'':<{width}}  ^ {existing[f.path].label}")
+    if existing:
+        lines.append(f"  {len(existing)} of these file(s) already exist in {target}.")
+    for number, constraint in enumerate(constraints, 1):
+        lines.append(f"  constraint {number} (line {constraint.range.start.line + 1}): {constraint.title}")
+    if constraints:
+        lines.append("  (each constraint's text reaches the AI provider as quoted data, with the File skeletons)")
     for note in result.notes:
         lines.append(f"  note: {note}")
     if error_count:
@@ -230,7 +289,7 @@ def _generate(args) -> int:
     from specloom.pipeline import CodeGenerationService, GenerateOptions
     from specloom.providers import build_orchestrator
 
-    spec_path = Path(args.spec)
+    spec_path = _spec_argument(args.spec)
     root = _workspace_root(spec_path.parent if spec_path.exists() else Path.cwd())
     config = _load_config(root)
     opts = GenerateOptions.from_config(
@@ -310,6 +369,26 @@ def _generate_text(outcome, dry_run: bool) -> str:
     if outcome.audit_id:
         lines.append(f"  audit record {outcome.audit_id}")
     return "\n".join(lines) + "\n"
+
+
+def _convert(args) -> int:
+    import yaml
+
+    from specloom.core.specs import parse_path
+
+    path = Path(args.spec)
+    spec, findings = parse_path(path, kind="openapi")
+    if spec is None or not getattr(spec, "converted_from", None):
+        why = findings[0].message if findings and spec is None else "it is not a Swagger 2.0 document"
+        raise _UsageError(f"{path}: nothing to convert: {why}")
+    out = Path(args.out) if args.out else path.with_name(f"{path.stem}.openapi3.yaml")
+    if out.exists() and not args.force:
+        raise _UsageError(f"{out} exists; pass --force to overwrite it, or --out to write elsewhere")
+    header = f"# OpenAPI 3.0 form of {path.name} (Swagger {spec.converted_from}), written by `specloom convert`.\n"
+    out.write_text(header + yaml.safe_dump(spec.data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    errors = sum(1 for f in findings if f.severity.label == "error")
+    print(f"Wrote {out} ({len(spec.operations)} operation(s)); the 2.0 spec has {errors} error(s) `check` lists.")
+    return EXIT_OK
 
 
 def _validate(args) -> int:

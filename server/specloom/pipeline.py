@@ -264,7 +264,7 @@ class _Run:
             if not self._parse():
                 return
         with self._timed("context"):
-            from specloom.context import build_context
+            from specloom.context import build_context, existing_files
 
             self.context = build_context(opts.target)
         with self._timed("plan"):
@@ -287,7 +287,8 @@ class _Run:
                 outcome.exit_code, outcome.outcome, outcome.message = INVALID_SPEC, "invalid_spec", str(exc)
                 return
             opts.framework = self.plan.framework  # as the plan resolved it for the language
-            outcome.plan = [f.to_json() for f in self.plan.files]
+            existing = existing_files(opts.target, [f.path for f in self.plan.files])
+            outcome.plan = [f.to_json() | _exists_mark(existing.get(f.path)) for f in self.plan.files]
         with self._timed("execute"):
             if not await self._execute():
                 return
@@ -307,7 +308,8 @@ class _Run:
 
         spec, findings = parse_path(self.opts.spec_path, workspace_root=self.opts.workspace_root)
         errors = [f for f in findings if f.severity is Severity.ERROR]
-        self.outcome.spec_findings = errors
+        converted = [f for f in findings if f.code == "OAS003"]  # the report says a Swagger 2.0 spec was converted
+        self.outcome.spec_findings = errors + converted
         if spec is None or errors:
             where = f"{errors[0].path}:{errors[0].range.start.line + 1}" if errors else str(self.opts.spec_path)
             self.outcome.exit_code, self.outcome.outcome = INVALID_SPEC, "invalid_spec"
@@ -414,7 +416,7 @@ class _Run:
 
     async def _execute_ai(self) -> bool:
         """Files no template pack can write: asked of the AI providers, in fallback-chain order."""
-        from specloom.providers.prompts import generation_prompt
+        from specloom.providers.prompts import generation_prompt, with_existing_code
 
         opts, outcome = self.opts, self.outcome
         planned = [f.path for f in self.plan.files if f.producer == "ai"]
@@ -435,8 +437,17 @@ class _Run:
                 "and list it in [generation] fallback_chain in specloom.toml."
             )
             return False
-        prompt = generation_prompt(self.spec, self.plan, opts.language, opts.coverage_threshold)
+        prompt = generation_prompt(self.spec, self.plan, self.plan.language, opts.coverage_threshold)
+        prompt = with_existing_code(prompt, self._existing_code(planned, prompt))
         return await self._ask(prompt, "generate", planned, prefer=opts.provider)
+
+    def _existing_code(self, planned: list[str], prompt) -> dict[str, str]:
+        """What is in the target that the new files must fit, within the smallest context window of the chain."""
+        from specloom.context import code_budget, relevant_code
+
+        providers = self.service.orchestrator.providers
+        windows = [providers[name].capabilities().context_window for name in self._ai_chain()]
+        return relevant_code(self.context, planned, code_budget(windows, prompt.estimated_tokens()))
 
     def _accept(self, parsed):
         from specloom.providers.output import MalformedOutput
@@ -455,8 +466,10 @@ class _Run:
     async def _ask(self, prompt, round_name: str, planned: list[str], prefer: str | None) -> bool:
         from specloom.providers import AllProvidersFailed, Task
         from specloom.providers.output import parse_output
+        from specloom.providers.prompts import output_repair_prompt
 
         opts, outcome = self.opts, self.outcome
+        tests = [f.path for f in self.plan.files if f.producer == "ai" and f.purpose == "test"]
         task = Task(
             self.spec.kind,
             opts.language,
@@ -476,7 +489,8 @@ class _Run:
                 round_name=round_name,
                 prefer=prefer,
                 deadline=self.deadline,
-                accept=lambda c: self._accept(parse_output(c.text, planned)),
+                accept=lambda c: self._accept(parse_output(c.text, planned, tests)),
+                repair=output_repair_prompt,
                 on_attempt=lambda a: outcome.attempts.append(a.to_json()),
                 on_progress=on_progress,
                 cancel=self.cancel,
@@ -679,3 +693,8 @@ class _Run:
             return
         outcome.audit_id = stored.record_id
         outcome.step_ms["audit"] = round((time.perf_counter() - started) * 1000, 1)
+
+
+def _exists_mark(existing) -> dict:
+    """A planned file's entry in the report gains where it stands in the target, if it is there already."""
+    return {"exists": existing.to_json() | {"label": existing.label}} if existing is not None else {}

@@ -91,7 +91,7 @@ def test_bookstore_operations_are_indexed_with_merged_path_parameters():
     get_book = spec.operation("getBook")
     assert [(p.name, p.location, p.required) for p in get_book.parameters] == [("bookId", "path", True)]
     assert get_book.parameters[0].schema["format"] == "uuid"
-    assert spec.range_of(get_book.pointer).start.line + 1 == 54
+    assert spec.range_of(get_book.pointer).start.line + 1 == 58
 
 
 def test_every_element_range_starts_on_the_line_that_names_it():
@@ -105,10 +105,15 @@ def test_every_element_range_starts_on_the_line_that_names_it():
         assert last in line or line.lstrip().startswith("-"), (element, line)
 
 
-def test_swagger_2_is_reported_as_unsupported_with_the_conversion_command():
-    spec = openapi_from_text('swagger: "2.0"\ninfo: {title: x, version: "1"}\npaths: {}\n')
+def test_swagger_before_2_0_is_reported_as_unsupported_with_the_conversion_command():
+    spec = openapi_from_text('swagger: "1.2"\ninfo: {title: x, version: "1"}\npaths: {}\n')
     [finding] = spec.findings
     assert finding.code == "OAS001" and "swagger2openapi" in finding.suggestion
+
+
+def test_swagger_2_0_is_read_through_its_conversion():
+    spec = openapi_from_text('swagger: "2.0"\ninfo: {title: x, version: "1"}\npaths: {}\n')
+    assert [f.code for f in spec.findings] == ["OAS003"] and spec.version == "3.0"
 
 
 def test_openapi_3_1_with_type_lists_validates():
@@ -232,3 +237,89 @@ def test_closed_allof_member_that_rejects_its_siblings_properties_is_a_warning()
     )
     [finding] = [f for f in spec.findings if f.code == "OAS116"]
     assert finding.severity is Severity.WARNING and "`id`" in finding.message and finding.range.start.line == 12
+
+
+_SECURED = """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+security:
+  - bearer: []
+paths:
+  /books:
+    get:
+      operationId: listBooks
+      responses:
+        '200':
+          description: OK
+    post:
+      operationId: createBook
+      security: []
+      responses:
+        '201':
+          description: Created
+        '401':
+          description: Unauthorized
+  /health:
+    get:
+      operationId: health
+      security: [{}, {bearer: []}]
+      responses:
+        '200':
+          description: OK
+  /admin:
+    get:
+      operationId: admin
+      responses:
+        default:
+          description: Any error
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+"""
+
+
+def test_secured_operation_without_401_is_warned_and_the_fix_adds_one():
+    spec = openapi_from_text(_SECURED)
+    missing = [f for f in spec.findings if f.code == "OAS117"]
+    # optional auth (`{}` beside bearer) and a `default` response document the 401 well enough
+    assert [(f.pointer, f.severity) for f in missing] == [("#/paths/~1books/get/responses", Severity.WARNING)]
+    assert "document's `security`" in missing[0].message
+    fixed_text = apply_fix(spec.source.text, missing[0].fix)
+    assert "        '200':\n          description: OK\n        '401':\n          description: Missing" in fixed_text
+    fixed = openapi_from_text(fixed_text)
+    assert not [f for f in fixed.findings if f.code in ("OAS117", "OAS100", "SYN001")]
+    assert "401" in fixed.operation("listBooks").responses
+
+
+def test_401_on_an_operation_that_asks_for_no_credentials_is_warned():
+    spec = openapi_from_text(_SECURED)
+    unsecured = [f for f in spec.findings if f.code == "OAS118"]
+    assert [f.pointer for f in unsecured] == ["#/paths/~1books/post/responses/401"]
+    assert "`security: []`" in unsecured[0].message
+    assert codes_at(spec, "OAS118") == [(18, 9)]
+
+
+def test_403_without_any_security_is_warned_and_its_own_security_silences_401_warning():
+    text = """\
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: a
+      responses:
+        '200': {description: OK}
+        '403': {description: Forbidden}
+    put:
+      operationId: b
+      security: [{key: []}]
+      responses:
+        '200': {description: OK}
+        '401': {description: Unauthorized}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Key}
+"""
+    spec = openapi_from_text(text)
+    assert [f.pointer for f in spec.findings if f.code in ("OAS117", "OAS118")] == ["#/paths/~1a/get/responses/403"]
+    assert "no `security` applies" in next(f for f in spec.findings if f.code == "OAS118").message

@@ -1,6 +1,7 @@
 """The language server through a real LSP client (pytest-lsp), with VS Code's and Neovim's capabilities."""
 
 import asyncio
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -229,7 +230,7 @@ async def test_generate_runs_in_the_background_with_progress_and_delivers(client
     assert any(isinstance(p, types.WorkDoneProgressReport) and p.message.startswith("validate") for p in reports)
     hover = await client.text_document_hover_async(
         types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=121, character=5)
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=135, character=5)
         )
     )
     assert "generated, unchanged" in hover.contents.value
@@ -247,7 +248,7 @@ async def test_generate_runs_in_the_background_with_progress_and_delivers(client
     by_line = {}
     for lens in lenses:
         by_line.setdefault(lens.range.start.line, []).append(lens.command.title)
-    assert "Last generated just now · gates passed" in by_line[121]  # getAuthor
+    assert "Last generated just now · gates passed" in by_line[135]  # getAuthor
     assert client.lens_refreshes == (1 if client.capabilities.workspace.code_lens else 0)
 
 
@@ -604,7 +605,8 @@ async def test_gate_failures_show_on_the_operations_and_a_passing_run_clears_the
     gates = [d for d in await current_diagnostics(client, uri) if str(d.code).startswith("GATE-")]
     assert gates and {d.code for d in gates} == {"GATE-tests"}
     assert {d.range.start.line for d in gates} == {14}  # listBooks, whose tests fell short
-    assert any(d.message.startswith("tests gate: bookstore/errors.py:") and "covered" in d.message for d in gates)
+    # which module falls short depends on the generated suite (bookstore documents its 401s since OAS117)
+    assert any(re.match(r"tests gate: bookstore/\w+\.py:\d+: .*covered", d.message) for d in gates)
     client.set_configuration({"outputDir": out}, section="specloom")
     await settings_changed(client)
     passed = await client.workspace_execute_command_async(run)

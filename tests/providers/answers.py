@@ -291,3 +291,180 @@ EXTENSIONS = (
     f"```python\n# File: library/routes/extensions.py\n{INVENTORY}```\n\n"
     f"```python\n# File: tests/test_extensions.py\n{TEST_INVENTORY}```\n"
 )
+
+# ADR-021 (the notification dispatcher, a technical ADR in the seed's shape), in the output contract.
+NOTIFY_MODELS = """\
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class ChannelKind(StrEnum):  # the ADR's `(str, Enum)`, as ruff's UP042 wants it
+    EMAIL = "email"
+    SMS = "sms"
+    PUSH = "push"
+
+
+class Notification(BaseModel):
+    id: str
+    channel: ChannelKind
+    recipient: str
+    body: str
+    created_at: datetime
+
+
+class DeliveryReport(BaseModel):
+    notification_id: str
+    delivered: bool
+    attempts: int
+    dead_lettered: bool
+    last_error: str | None = None
+"""
+
+NOTIFY_CHANNELS = """\
+from typing import Protocol
+
+from notify.models import Notification
+
+
+class Channel(Protocol):
+    name: str
+
+    async def send(self, notification: Notification) -> None:
+        \"\"\"Raises ChannelError on a failure worth retrying.\"\"\"
+
+
+class ChannelError(Exception):
+    def __init__(self, channel: str, retryable: bool, message: str) -> None:
+        super().__init__(f"{channel}: {message}")
+        self.channel = channel
+        self.retryable = retryable
+"""
+
+NOTIFY_DISPATCHER = """\
+from notify.channels import Channel, ChannelError
+from notify.models import DeliveryReport, Notification
+
+
+class Dispatcher:
+    \"\"\"Routes each notification to its channel with retries and a dead-letter list.\"\"\"
+
+    def __init__(self, channels: dict[str, Channel], max_attempts: int = 3) -> None:
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self._channels = channels
+        self._max_attempts = max_attempts
+        self.dead_letters: list[DeliveryReport] = []
+
+    async def dispatch(self, notification: Notification) -> DeliveryReport:
+        channel = self._channels.get(notification.channel.value)
+        if channel is None:
+            return self._dead(notification, 0, f"no channel {notification.channel.value}")
+        last_error = ""
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                await channel.send(notification)
+            except ChannelError as error:
+                last_error = str(error)
+                if not error.retryable:
+                    return self._dead(notification, attempt, last_error)
+            else:
+                return DeliveryReport(
+                    notification_id=notification.id, delivered=True, attempts=attempt, dead_lettered=False
+                )
+        return self._dead(notification, self._max_attempts, last_error)
+
+    def _dead(self, notification: Notification, attempts: int, error: str) -> DeliveryReport:
+        report = DeliveryReport(
+            notification_id=notification.id, delivered=False, attempts=attempts, dead_lettered=True, last_error=error
+        )
+        self.dead_letters.append(report)
+        return report
+"""
+
+NOTIFY_TEST = """\
+import asyncio
+from datetime import datetime
+
+import pytest
+
+from notify.channels import ChannelError
+from notify.dispatcher import Dispatcher
+from notify.models import ChannelKind, Notification
+
+
+class Recorder:
+    def __init__(self, name: str, failures: list[ChannelError] | None = None, hang: asyncio.Event | None = None):
+        self.name = name
+        self.failures = list(failures or [])
+        self.hang = hang
+        self.sent: list[str] = []
+
+    async def send(self, notification: Notification) -> None:
+        if self.hang is not None:
+            await self.hang.wait()
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append(notification.id)
+
+
+def note(number: int, channel: ChannelKind = ChannelKind.EMAIL) -> Notification:
+    return Notification(id=f"n{number}", channel=channel, recipient="r", body="b", created_at=datetime(2026, 1, 1))
+
+
+def test_a_failing_channel_does_not_delay_the_others():
+    async def scenario():
+        stuck = asyncio.Event()
+        dispatcher = Dispatcher({"sms": Recorder("sms", hang=stuck), "email": Recorder("email")})
+        slow = asyncio.create_task(dispatcher.dispatch(note(1, ChannelKind.SMS)))
+        report = await asyncio.wait_for(dispatcher.dispatch(note(2)), timeout=5)
+        assert report.delivered and not slow.done()
+        stuck.set()
+        assert (await slow).delivered
+
+    asyncio.run(scenario())
+
+
+def test_retryable_failures_are_retried_then_delivered():
+    channel = Recorder("email", [ChannelError("email", True, "busy")])
+    report = asyncio.run(Dispatcher({"email": channel}).dispatch(note(1)))
+    assert (report.delivered, report.attempts, channel.sent) == (True, 2, ["n1"])
+
+
+def test_dead_lettered_after_max_attempts():
+    failures = [ChannelError("email", True, "down") for _ in range(3)]
+    dispatcher = Dispatcher({"email": Recorder("email", failures)}, max_attempts=3)
+    report = asyncio.run(dispatcher.dispatch(note(1)))
+    assert report.dead_lettered and report.attempts == 3 and "down" in report.last_error
+    assert dispatcher.dead_letters == [report]
+
+
+def test_a_permanent_failure_is_dead_lettered_at_once():
+    channel = Recorder("email", [ChannelError("email", False, "bad address")])
+    report = asyncio.run(Dispatcher({"email": channel}).dispatch(note(1)))
+    assert report.dead_lettered and report.attempts == 1
+
+
+def test_an_unknown_channel_is_dead_lettered_not_lost():
+    report = asyncio.run(Dispatcher({}).dispatch(note(1, ChannelKind.PUSH)))
+    assert report.dead_lettered and report.attempts == 0
+
+
+def test_max_attempts_must_be_positive():
+    with pytest.raises(ValueError):
+        Dispatcher({}, max_attempts=0)
+"""
+
+
+def notify_answer(tests: dict[str, str] | None = None, leave_out: str = "") -> str:
+    files = {
+        "notify/dispatcher.py": NOTIFY_DISPATCHER,
+        "notify/channels.py": NOTIFY_CHANNELS,
+        "notify/models.py": NOTIFY_MODELS,
+        **(tests if tests is not None else {"tests/test_dispatcher.py": NOTIFY_TEST}),
+    }
+    return "\n\n".join(f"```python\n# File: {path}\n{code}```" for path, code in files.items() if path != leave_out)
+
+
+NOTIFY = notify_answer()

@@ -15,6 +15,8 @@ from specloom.core.locate import join_pointer
 from specloom.core.naming import snake
 from specloom.core.specs.base import SpecDocument
 
+_GRAMMAR_LANGUAGE = {"c_sharp": "csharp", "tsx": "typescript"}  # codecheck's grammar names -> plan languages
+
 
 @dataclass(frozen=True, slots=True)
 class PlanSource:
@@ -178,8 +180,17 @@ def _referenced_schemas(spec, ops) -> list[str]:
 
 
 def _plan_adr(spec, result: Plan) -> None:
+    from specloom.core.codecheck import canonical_language
+
+    planned_files = spec.planned_files()
+    # The File blocks' language is the plan's: a Rust skeleton is not written in Python.
+    grammars = {canonical_language(blocks[0].language) for blocks in planned_files.values()} - {None}
+    languages = {_GRAMMAR_LANGUAGE.get(grammar, grammar) for grammar in grammars}
+    if len(languages) == 1 and result.language not in languages:
+        result.language = languages.pop()
+        result.framework = framework_for(result.language, None)
     ext = _ext(result.language)
-    for path, blocks in spec.planned_files().items():
+    for path, blocks in planned_files.items():
         sources = [
             _source(spec, f"/files/{path.replace('~', '~0').replace('/', '~1')}/{b.part}", b.path_range) for b in blocks
         ]
@@ -188,8 +199,10 @@ def _plan_adr(spec, result: Plan) -> None:
         purpose = "test" if re.search(r"(^|/)(test_[^/]*|[^/]*_test\.\w+|[^/]*\.test\.\w+)$", path) else "source"
         result.files.append(PlannedFile(path, purpose, "ai", sources))
     planned = {f.path for f in result.files}
+    # An ADR that names its own tests gets those; otherwise one test module per Python module.
+    names_tests = any(f.purpose == "test" for f in result.files)
     for f in list(result.files):
-        if f.purpose != "source" or not f.path.endswith(ext) or result.language != "python":
+        if names_tests or f.purpose != "source" or not f.path.endswith(ext) or result.language != "python":
             continue
         module = f.path.rsplit("/", 1)[-1][: -len(ext)]
         if module == "__init__":

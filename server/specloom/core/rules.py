@@ -40,9 +40,15 @@ RULES: dict[str, Rule] = {
         Rule("SYN001", "syntax-error", _E, "The YAML or JSON does not parse."),
         Rule("SYN002", "duplicate-key", _E, "A mapping has the same key twice."),
         # OpenAPI
-        Rule("OAS001", "swagger-unsupported", _E, "Swagger 2.0 documents are not supported; convert to OpenAPI 3."),
+        Rule("OAS001", "swagger-unsupported", _E, "A Swagger version other than 2.0; convert to OpenAPI 3."),
         Rule(
             "OAS002", "unknown-openapi-version", _E, "The `openapi` field is missing or names an unsupported version."
+        ),
+        Rule(
+            "OAS003",
+            "swagger-converted",
+            _I,
+            "A Swagger 2.0 document, read through its OpenAPI 3.0 conversion; findings point into the 2.0 file.",
         ),
         Rule("OAS100", "schema-violation", _E, "The document breaks the official OpenAPI schema."),
         Rule("OAS101", "unresolved-ref", _E, "A `$ref` points at nothing."),
@@ -56,13 +62,25 @@ RULES: dict[str, Rule] = {
         Rule("OAS113", "unused-path-parameter", _E, "An `in: path` parameter does not appear in the path template."),
         Rule("OAS114", "no-success-response", _E, "An operation declares no 2xx (or default) response."),
         Rule("OAS115", "request-body-without-schema", _W, "A request body media type has no schema."),
-        # Security of spec text
         Rule(
             "OAS116",
             "allof-closed-member",
             _W,
             "An allOf member forbids additional properties that its sibling members add, so no value can validate.",
         ),
+        Rule(
+            "OAS117",
+            "undocumented-401",
+            _W,
+            "An operation that requires credentials documents no 401 response.",
+        ),
+        Rule(
+            "OAS118",
+            "auth-response-without-security",
+            _W,
+            "An operation documents a 401 or 403 response but no security requirement applies to it.",
+        ),
+        # Security of spec text
         Rule("SEC001", "secret-in-spec", _E, "A value looks like a real credential."),
         Rule("SEC002", "prompt-injection", _E, "Text addresses an AI with instructions; it will only ever be quoted."),
         Rule("SEC003", "insecure-server-url", _W, "A server URL uses plain http:// on a non-local host."),
@@ -79,6 +97,20 @@ RULES: dict[str, Rule] = {
             "unknown-block-language",
             _I,
             "A `File:` block's language has no parser; it is not syntax-checked.",
+        ),
+        Rule(
+            "ADR009",
+            "spec-block-line-missing",
+            _E,
+            "A technical ADR's specification block lacks its Document, Version or Status line.",
+        ),
+        Rule("ADR010", "empty-constraint", _W, "A `CONSTRAINT:` has no text saying what must hold."),
+        Rule("ADR011", "duplicate-file-block", _W, "A `File:` block repeats an earlier part of the same file."),
+        Rule(
+            "ADR012",
+            "conflicting-file-blocks",
+            _E,
+            "Parts of one `File:` path disagree: two languages, or the same name defined twice.",
         ),
         # GraphQL
         Rule("GQL001", "graphql-syntax", _E, "The GraphQL SDL does not parse."),

@@ -81,6 +81,7 @@ class Task:
 
 
 Accept = Callable[[Completion], object]  # raises ProviderFailure when the output is unusable
+Repair = Callable[[Prompt, str, str], Prompt]  # (first prompt, the refused answer, why) -> the next prompt
 
 
 class Orchestrator:
@@ -131,11 +132,16 @@ class Orchestrator:
         prefer: str | None = None,
         deadline: float | None = None,
         accept: Accept | None = None,
+        repair: Repair | None = None,
         on_attempt: Callable[[Attempt], None] | None = None,
         on_progress: Callable[[str, int], None] | None = None,
         cancel: asyncio.Event | None = None,
     ) -> tuple[str, Completion, object, list[Attempt]]:
-        """(provider name, completion, what `accept` returned, attempts), or AllProvidersFailed."""
+        """(provider name, completion, what `accept` returned, attempts), or AllProvidersFailed.
+
+        When `accept` refuses an answer as malformed, `repair(prompt, answer, problem)` gives the prompt
+        of one more round with the same provider (audited as "<round>: output repair").
+        """
         attempts: list[Attempt] = []
 
         def record(attempt: Attempt) -> None:
@@ -149,7 +155,8 @@ class Orchestrator:
             if reason:
                 record(Attempt(name, provider.model, round_name, "skipped", error=reason))
                 continue
-            for retry in range(self.policy.max_retries + 1):
+            retry, call_prompt, call_round = 0, prompt, round_name
+            while True:
                 remaining = None if deadline is None else deadline - self.clock()
                 if remaining is not None and remaining <= 0:
                     raise _all_failed(self.primary, attempts, "the deadline passed")
@@ -157,22 +164,29 @@ class Orchestrator:
                     raise asyncio.CancelledError
                 progress = _progress_for(name, on_progress)
                 started = time.perf_counter()
+                completion = None
                 try:
                     context = {"kind": task.kind, "language": task.language} | task.context
-                    completion = await _call(provider, prompt, context, progress, remaining, cancel)
+                    completion = await _call(provider, call_prompt, context, progress, remaining, cancel)
                     accepted = accept(completion) if accept is not None else None
                 except ProviderFailure as failure:
                     if failure.kind != "unsupported":
                         self.breakers[name].record_failure()
-                    attempt = _failed(name, provider, round_name, failure, started, retry)
+                    attempt = _failed(name, provider, call_round, failure, started, retry, completion)
                     record(attempt)
                     if failure.kind == "unsupported":
                         attempt.outcome = "skipped"
                         break
+                    if failure.kind == "malformed_output" and repair is not None and call_prompt is prompt:
+                        # One round for the same model to mend its answer, told what was wrong, before the next.
+                        call_prompt = repair(prompt, completion.text, failure.message)
+                        call_round = f"{round_name}: output repair"
+                        continue
                     wait = self._wait_before_retry(failure, retry, deadline)
                     if wait is None or not self.breakers[name].allow():
                         break
                     await self.sleep(wait)
+                    retry += 1
                     continue
                 self.breakers[name].record_success()
                 cost = provider.cost_estimate(completion.tokens_in, completion.tokens_out)
@@ -180,7 +194,7 @@ class Orchestrator:
                     Attempt(
                         name,
                         completion.model,
-                        round_name,
+                        call_round,
                         "ok",
                         completion.tokens_in,
                         completion.tokens_out,
@@ -259,15 +273,26 @@ def _progress_for(name: str, on_progress: Callable[[str, int], None] | None) -> 
     return lambda received: on_progress(name, received)
 
 
-def _failed(name: str, provider: AIProvider, round_name: str, failure: ProviderFailure, started: float, retry: int):
+def _failed(
+    name: str,
+    provider: AIProvider,
+    round_name: str,
+    failure: ProviderFailure,
+    started: float,
+    retry: int,
+    completion: Completion | None = None,
+):
+    # A refused answer was still paid for: its tokens are the completion's.
+    tokens_in = completion.tokens_in if completion is not None else failure.tokens_in
+    tokens_out = completion.tokens_out if completion is not None else failure.tokens_out
     return Attempt(
         name,
-        provider.model,
+        completion.model if completion is not None else provider.model,
         round_name,
         "error",
-        failure.tokens_in,
-        failure.tokens_out,
-        provider.cost_estimate(failure.tokens_in, failure.tokens_out),
+        tokens_in,
+        tokens_out,
+        provider.cost_estimate(tokens_in, tokens_out),
         _ms(started),
         error=f"{failure.kind}: {failure.message}",
         status=failure.status,

@@ -29,7 +29,8 @@ def system_prompt(language: str) -> str:
         "written inside it.\n"
         "Output contract: for every file, one fenced code block whose first line is the comment "
         f"`{comment} File: <relative path>`, then the whole file. Paths are relative to the project root and "
-        "never contain `..` or start with `/`. Give every requested file, each once. No other code blocks.\n"
+        "never contain `..` or start with `/`. Give every requested source file, each once; tests may be named and "
+        "split as you like, inside the tests folder asked for. No other code blocks.\n"
         "The code must pass ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade, bandit rules), bandit, and "
         "its own tests with the coverage asked for. Never hard-code credentials, tokens or passwords."
     )
@@ -48,6 +49,18 @@ def generation_prompt(spec, plan, language: str, coverage_threshold: float) -> P
     parts += _kind_instructions(spec)
     parts += ["The specification:", quote("specification", spec.source.text)]
     return Prompt(system_prompt(language), "\n\n".join(parts))
+
+
+def with_existing_code(prompt: Prompt, files: dict[str, str]) -> Prompt:
+    """The prompt with the target's existing code the new files must fit (quoted data), if there is any."""
+    if not files:
+        return prompt
+    shown = "\n\n".join(quote(path, text) for path, text in files.items())
+    user = (
+        f"{prompt.user}\n\nCode already in the target folder. Fit it: reuse its models and names, keep its "
+        "handlers working, and where you write a file that is listed here, keep what it does and add to it.\n\n" + shown
+    )
+    return Prompt(prompt.system, user)
 
 
 def extension_prompt(spec, plan, template_files: dict[str, str], coverage_threshold: float) -> Prompt:
@@ -91,16 +104,29 @@ def repair_prompt(first: Prompt, files: dict[str, str], problems: list[str], rou
     return Prompt(first.system, user)
 
 
+def output_repair_prompt(first: Prompt, answer: str, problem: str) -> Prompt:
+    """A refused answer back to its model, with what broke the output contract."""
+    user = (
+        f"{first.user}\n\nYour previous answer could not be used: {problem}.\n"
+        f"Your previous answer (quoted data):\n\n{quote('previous answer', answer)}\n\n"
+        "Give every file again, whole, in the output contract: one fenced block per file, its first line "
+        "the `File: <relative path>` comment, each file once, every source file asked for, tests under the "
+        "tests folder."
+    )
+    return Prompt(first.system, user)
+
+
 def _kind_instructions(spec) -> list[str]:
     if spec.kind == "adr":
+        version = f" version {spec.version}" if getattr(spec, "version", None) else ""
         lines = [
-            "The decision record gives skeletons in its `File:` blocks: keep their names and signatures and "
-            "implement every `...` body as the decision describes."
+            f"The decision record{version} gives skeletons in its `File:` blocks: keep their names and signatures "
+            "and implement every `...` body as the decision describes."
         ]
         for number, constraint in enumerate(spec.constraints, 1):
             lines.append(
-                f"CONSTRAINT {number} ({constraint.title!r}) must hold; its text: "
-                + quote(f"constraint {number}", constraint.text)
+                f"CONSTRAINT {number} must hold; its title and text: "
+                + quote(f"constraint {number}", f"{constraint.title}\n\n{constraint.text}")
             )
         return lines
     if spec.kind == "story":

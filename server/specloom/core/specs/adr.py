@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from specloom.core.findings import Finding, Fix, Position, Range, TextEdit
+from specloom.core.findings import Finding, Fix, Location, Position, Range, RelatedInfo, TextEdit
 from specloom.core.rules import rule
 from specloom.core.source import SourceText, read_source
 from specloom.core.specs.base import Element, SpecDocument
@@ -126,11 +126,12 @@ class ADRSpec(SpecDocument):
     version: str | None = None
     status: str | None = None  # lower case, markup removed: "accepted", "superseded by adr-0005"
     status_range: Range | None = None
-    format: str = "nygard"  # "madr" | "nygard"
+    format: str = "nygard"  # "madr" | "nygard" | "technical" (a spec block with constraints or File blocks)
     madr_version: int | None = None  # 2, 3 or 4 for MADR
     front_matter: dict = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     spec_block: dict[str, str] | None = None  # {"Document": …, "Version": …, "Status": …}
+    spec_block_range: Range | None = None  # from its first key line to the end of its last
     constraints: list[Constraint] = field(default_factory=list)
     file_blocks: list[FileBlock] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
@@ -196,13 +197,34 @@ _MADR_HEADINGS = {
 }
 
 
+_TECHNICAL_KEY = {
+    key: re.compile(rf"^[ \t>*+-]*[*_]*{key}[*_]*[ \t]*:[ \t]*\S", re.IGNORECASE | re.MULTILINE)
+    for key in ("document", "version", "status")
+}
+_CONSTRAINT_LINE = re.compile(r"^[ \t]*(?:\*\*|__)?CONSTRAINT[ \t]*:", re.MULTILINE)
+_FILE_FENCE = re.compile(
+    r"^[ \t]*(?:`{3,}|~{3,})[^\n]*\n(?:[^\n]*\n){0,9}?[ \t]*(?:#+|//+|--+|/\*+|<!--)[ \t]*file[ \t]*:[ \t]*\S",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def looks_like_technical_adr(text: str) -> bool:
+    """A spec block (Document, Version and Status lines) with `CONSTRAINT:` paragraphs or `File:` code blocks."""
+    head = text[:200_000]
+    if not all(pattern.search(head) for pattern in _TECHNICAL_KEY.values()):
+        return False
+    return bool(_CONSTRAINT_LINE.search(head) or _FILE_FENCE.search(head))
+
+
 def looks_like_adr(text: str, path: str) -> bool:
     """Content detection for Markdown files.
 
-    An ADR-ish title or file number with two of Status/Context/Decision, or MADR front matter:
-    `status` with `deciders`/`decision-makers` or with a MADR section heading.
+    An ADR-ish title or file number with two of Status/Context/Decision, MADR front matter
+    (`status` with `deciders`/`decision-makers` or with a MADR section heading), or a technical ADR.
     """
     head = text[:200_000]
+    if looks_like_technical_adr(head):
+        return True
     headings = [(len(m.group(1)), m.group(2)) for m in _ATX_HEADING.finditer(head)]
     names = {_section_key(text) for _, text in headings}
     front = _FRONT_MATTER.match(head)
@@ -234,6 +256,10 @@ def parse_adr(source: SourceText, workspace_root: Path | None = None) -> ADRSpec
     block = _spec_block(doc)
     if block is not None:
         spec.spec_block = {key: value for key, (value, _) in block.items()}
+        ranges = [where for _, where in block.values()]
+        spec.spec_block_range = Range(
+            Position(ranges[0].start.line, 0), max((r.end for r in ranges), key=lambda p: (p.line, p.character))
+        )
         if spec.version is None:
             spec.version = spec.spec_block.get("Version") or None
     status = _read_status(spec, doc, block)
@@ -241,7 +267,14 @@ def parse_adr(source: SourceText, workspace_root: Path | None = None) -> ADRSpec
     _read_code_blocks(spec, doc)
     links = _links(doc)
     spec.links = [link for link, _ in links]
-    _check_sections(spec, doc)
+    if block is not None and (spec.constraints or spec.file_blocks) and not _has_decision_sections(spec):
+        spec.format, spec.madr_version = "technical", None
+    if spec.format == "technical":
+        _check_spec_block(spec, doc, block or {})
+    else:
+        _check_sections(spec, doc)
+    _check_constraints(spec)
+    _check_file_parts(spec)
     if status is not None:
         _check_status(spec, doc, status)
     _check_links(spec, links, workspace_root)
@@ -685,6 +718,119 @@ def _check_sections(spec: ADRSpec, doc: _Doc) -> None:
                 fix=Fix(f"Add '{heading}' section", (TextEdit(Range(at, at), new_text),)),
             )
         )
+
+
+def _has_decision_sections(spec: ADRSpec) -> bool:
+    """Whether the ADR has the sections of a MADR or Nygard record (front matter counts for MADR)."""
+    names = {_section_key(s.title) for s in spec.sections}
+    titles = {title for _, accepted, _ in _REQUIRED["nygard"] + _REQUIRED["madr"] for title in accepted}
+    return bool(names & titles) or bool(spec.front_matter)
+
+
+# --- technical ADRs: the spec block, constraints, parts of one file ---------------
+
+_TECHNICAL_BLOCK_LINES = (
+    ("Document", "the document's name, e.g. its file name"),
+    ("Version", "a version such as 1.0.0, which `{adr_id, version}` references resolve"),
+    ("Status", "one of " + ", ".join(KNOWN_STATUSES)),
+)
+
+
+def _check_spec_block(spec: ADRSpec, doc: _Doc, block: _KeyValues) -> None:
+    where = spec.spec_block_range or spec.title_range or doc.source.line_range(0)
+    for key, meaning in _TECHNICAL_BLOCK_LINES:
+        if block.get(key, ("", None))[0]:
+            continue
+        if key in block:
+            _, value_range = block[key]
+            message, fix = f"The specification block's `{key}:` line is empty.", None
+            where_key = value_range
+        else:
+            at = Position(where.end.line + 1, 0)
+            placeholder = {"Document": Path(spec.path).stem or "name", "Version": "1.0.0", "Status": "Draft"}[key]
+            message = f"The specification block has no `{key}:` line, which a technical ADR needs."
+            fix = Fix(f"Add '{key}: {placeholder}'", (TextEdit(Range(at, at), f"{key}: {placeholder}\n"),))
+            where_key = where
+        spec.findings.append(_finding("ADR009", spec, message, where_key, f"Write `{key}:` with {meaning}.", fix=fix))
+
+
+def _check_constraints(spec: ADRSpec) -> None:
+    for index, constraint in enumerate(spec.constraints):
+        if constraint.text.strip():
+            continue
+        named = f" `{constraint.title}`" if constraint.title else ""
+        spec.findings.append(
+            _finding(
+                "ADR010",
+                spec,
+                f"CONSTRAINT{named} has no text, so there is nothing for the generated code to honour.",
+                constraint.range,
+                "Say under the CONSTRAINT line, in a paragraph, what must hold (MUST / MUST NOT).",
+                pointer=f"#/constraints/{index}",
+            )
+        )
+
+
+_PYTHON_TOP_LEVEL = re.compile(r"^(?:async[ \t]+def|def|class)[ \t]+(\w+)", re.MULTILINE)
+
+
+def _check_file_parts(spec: ADRSpec) -> None:
+    """Parts of one file must add up: not the same code twice, one language, no name defined twice."""
+    from specloom.core.codecheck import canonical_language
+
+    for path, blocks in spec.planned_files().items():
+        seen: dict[str, FileBlock] = {}
+        defined: dict[str, FileBlock] = {}
+        first = blocks[0]
+        for block in blocks:
+            related = (RelatedInfo(Location(spec.path, first.path_range), f"part {first.part} of `{path}`"),)
+            code = block.code.strip()
+            if code in seen:
+                spec.findings.append(
+                    _finding(
+                        "ADR011",
+                        spec,
+                        f"Part {block.part} of `{path}` repeats part {seen[code].part} word for word.",
+                        block.path_range,
+                        "Delete the repeated block, or name another file in its `File:` line.",
+                        pointer=block.pointer,
+                        related=related,
+                    )
+                )
+                continue
+            seen[code] = block
+            language, first_language = canonical_language(block.language), canonical_language(first.language)
+            if block is not first and language and first_language and language != first_language:
+                spec.findings.append(
+                    _finding(
+                        "ADR012",
+                        spec,
+                        f"Part {block.part} of `{path}` is {block.language} but part {first.part} is {first.language}.",
+                        block.path_range,
+                        "Give each file one language: correct the fence's language or the `File:` path.",
+                        pointer=block.pointer,
+                        related=related,
+                    )
+                )
+                continue
+            if language != "python":
+                continue
+            for name in _PYTHON_TOP_LEVEL.findall(block.code):
+                earlier = defined.get(name)
+                if earlier is None:
+                    defined[name] = block
+                    continue
+                spec.findings.append(
+                    _finding(
+                        "ADR012",
+                        spec,
+                        f"Part {block.part} of `{path}` defines `{name}` again; part {earlier.part} already does.",
+                        block.path_range,
+                        f"Keep one definition of `{name}`: merge the two blocks, or rename one.",
+                        pointer=block.pointer,
+                        related=(RelatedInfo(Location(spec.path, earlier.path_range), f"`{name}` defined here"),),
+                    )
+                )
 
 
 # --- spec block and constraints -------------------------------------------------
@@ -1199,5 +1345,6 @@ def _finding(
     suggestion: str,
     fix: Fix | None = None,
     pointer: str | None = None,
+    related: tuple[RelatedInfo, ...] = (),
 ) -> Finding:
-    return Finding(code, rule(code).severity, message, where, spec.path, suggestion, pointer, fix=fix)
+    return Finding(code, rule(code).severity, message, where, spec.path, suggestion, pointer, related=related, fix=fix)

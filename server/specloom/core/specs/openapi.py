@@ -63,6 +63,7 @@ class OpenAPISpec(SpecDocument):
     version: str | None = None
     operations: list[Operation] = field(default_factory=list)
     resolver: RefResolver | None = None
+    converted_from: str | None = None  # "2.0" when read through its OpenAPI 3.0 conversion (swagger.py)
 
     @property
     def data(self) -> dict:
@@ -244,6 +245,18 @@ def parse_openapi(
             suggestion="Start the file with `openapi: 3.1.0` followed by `info:` and `paths:`.",
         )
         return spec
+    if str(data.get("swagger", "")).startswith("2."):
+        from specloom.core.specs.swagger import convert_document
+
+        checker.add(
+            "OAS003",
+            f"Swagger {data['swagger']}: read as its OpenAPI 3.0 conversion; findings are placed in this file.",
+            "/swagger",
+            suggestion="`specloom convert FILE` writes the OpenAPI 3.0 document next to it.",
+        )
+        document = spec.document = checker.doc = convert_document(document)
+        spec.converted_from = str(data["swagger"])
+        data = document.data
     if "swagger" in data:
         checker.add(
             "OAS001",
@@ -273,7 +286,29 @@ def parse_openapi(
     _check_refs(spec, checker)
     _check_text(spec, checker)
     _check_closed_allof(spec, checker)
+    if spec.converted_from:
+        spec.findings[:] = [_as_written_in_swagger(f) for f in spec.findings]
     return spec
+
+
+# Fixes whose text is the same in Swagger 2.0 (an operationId, a response with a description).
+_SWAGGER_SAFE_FIXES = {"OAS111", "OAS117"}
+
+
+def _as_written_in_swagger(finding: Finding) -> Finding:
+    """A finding on a converted 2.0 document, in 2.0 terms: its refs as written, no 3.0-only fix."""
+    from dataclasses import replace
+
+    from specloom.core.specs.swagger import source_ref
+
+    return replace(
+        finding,
+        message=source_ref(finding.message).replace("components.securitySchemes", "securityDefinitions"),
+        suggestion=source_ref(finding.suggestion).replace("components.securitySchemes", "securityDefinitions")
+        if finding.suggestion
+        else None,
+        fix=finding.fix if finding.code in _SWAGGER_SAFE_FIXES else None,
+    )
 
 
 def _check_schema(spec: OpenAPISpec, checker: _Checker, covered: set[str]) -> None:
@@ -372,6 +407,7 @@ def _collect_operations(spec: OpenAPISpec, checker: _Checker) -> set[str]:
                 pending_missing.append((op, pointer))
             _check_path_parameters(spec, checker, op, template)
             _check_responses(checker, op, raw, covered)
+            _check_auth_responses(spec, checker, op, raw)
             _check_request_body(spec, checker, op, raw)
     taken = set(declared_ids)
     for op, pointer in pending_missing:
@@ -476,6 +512,46 @@ def _check_responses(checker: _Checker, op: Operation, raw: dict, covered: set[s
             pointer,
             suggestion="Declare the success response, e.g. `'200': {description: OK}`.",
         )
+
+
+def _auth_required(security: object) -> bool | None:
+    """True if every alternative needs credentials, False if none is asked for, None if optional or unclear."""
+    if not isinstance(security, list) or not security:
+        return False
+    alternatives = [entry for entry in security if isinstance(entry, dict)]
+    if len(alternatives) != len(security):
+        return None  # malformed; the schema check speaks about it
+    if all(alternatives):
+        return True
+    return False if not any(alternatives) else None  # `{}` alone: anonymous; beside others: optional
+
+
+def _check_auth_responses(spec: OpenAPISpec, checker: _Checker, op: Operation, raw: dict) -> None:
+    responses = raw.get("responses")
+    if not isinstance(responses, dict) or not responses:
+        return
+    codes = {str(code).upper() for code in responses}
+    required = _auth_required(op.security)
+    where = "its own `security`" if "security" in raw else "the document's `security`"
+    if required and not codes & {"401", "4XX", "DEFAULT"}:
+        checker.add(
+            "OAS117",
+            f"{op.method.upper()} {op.path} requires credentials ({where}) but documents no 401 response; "
+            "clients, generated tests and contract testers will meet one anyway.",
+            op.pointer + "/responses",
+            suggestion="Add `'401': {description: Missing or invalid credentials}` to its responses.",
+            fix=_add_response_fix(spec, op, "401", "Missing or invalid credentials"),
+        )
+    elif required is False:
+        for code in sorted(codes & {"401", "403"}):
+            checker.add(
+                "OAS118",
+                f"{op.method.upper()} {op.path} documents a {code} response but asks for no credentials "
+                + ("(`security: []`)." if "security" in raw else "(no `security` applies to it)."),
+                op.pointer + "/responses/" + code,
+                suggestion="Add the `security` requirement the operation enforces (a scheme under "
+                "`components.securitySchemes`), or drop the response.",
+            )
 
 
 def _check_request_body(spec: OpenAPISpec, checker: _Checker, op: Operation, raw: dict) -> None:
@@ -776,6 +852,19 @@ def _insert_child_fix(spec: OpenAPISpec, pointer: str, line_text: str, title: st
     after, indent = place
     at = Range.of(after + 1, 0, after + 1, 0)
     return Fix(title, (TextEdit(at, " " * indent + line_text + "\n"),))
+
+
+def _add_response_fix(spec: OpenAPISpec, op: Operation, code: str, description: str) -> Fix | None:
+    """Insert the response after the operation's last one, at their indentation (block YAML only)."""
+    place = _indent_of_children(spec, op.pointer + "/responses")
+    responses = spec.document.locator.locate(op.pointer + "/responses")
+    if place is None or responses is None:
+        return None
+    _, indent = place
+    after = responses.value.end.line if responses.value.end.character else responses.value.end.line - 1
+    text = f"{' ' * indent}'{code}':\n{' ' * (indent + 2)}description: {description}\n"
+    at = Range.of(after + 1, 0, after + 1, 0)
+    return Fix(f"Add a {code} response", (TextEdit(at, text),))
 
 
 def _declare_path_parameter_fix(spec: OpenAPISpec, op: Operation, name: str) -> Fix | None:
