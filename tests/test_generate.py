@@ -30,9 +30,14 @@ def workspace(tmp_path: Path) -> Path:
 def test_generate_delivers_a_gated_project_and_audits_it(workspace: Path):
     result = specloom("generate", "bookstore.yaml", "--out", "service", "--json", cwd=workspace)
     assert result.returncode == 0, result.stdout + result.stderr
-    report = json.loads(result.stdout)
-    assert report["outcome"] == "delivered"
-    assert {g["name"]: g["passed"] for g in report["gates"]} == {
+    report = json.loads(result.stdout)  # the seed's GenerationResult, with the pipeline's account in `report`
+    assert report["status"] == "succeeded" and report["report"]["outcome"] == "delivered"
+    assert report["id"] == report["report"]["generation_id"]
+    generated = {f["path"]: f for f in report["code"]["files"] + report["code"]["tests"]}
+    assert generated["bookstore/app.py"]["purpose"] == "source"
+    assert all(f["purpose"] == "test" for f in report["code"]["tests"]) and report["code"]["tests"]
+    assert "fastapi" in " ".join(report["code"]["dependencies"])
+    assert {g["name"]: g["passed"] for g in report["validation"]["gates"]} == {
         "syntax": True,
         "style": True,
         "security": True,
