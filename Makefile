@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_gates.py
 	$(BIN)/python bench/bench_lsp.py
 	$(BIN)/python bench/bench_providers.py
+	$(BIN)/python bench/bench_api.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .demo
