@@ -129,7 +129,7 @@ class ApiConfig(_Section):
     policy_file: str = Field("policy.toml", min_length=1, description="the policy file, relative to the workspace")
     max_queue: int = Field(32, ge=1, description="generations queued or running at once; beyond it: 429")
     workers: int | None = Field(
-        None, ge=1, description="generations run at once in-process (unset: the machine's CPU count)"
+        None, ge=1, description="generations run at once by the API's pool or by one `specloom worker` (unset: CPUs)"
     )
     max_spec_bytes: int = Field(1_048_576, gt=0, description="the largest spec a request may carry, in bytes")
     queue: Literal["local", "redis"] = Field("local", description="'local' (in-process pool) or 'redis' (arq workers)")

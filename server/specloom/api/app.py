@@ -233,7 +233,9 @@ def create_app(config, root: Path, env: Mapping[str, str] = os.environ) -> FastA
     bearer = HTTPBearer(auto_error=False, description="a JWT of the configured issuer and audience")
 
     def principal(
-        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+        request: Request,
+        # Read by the verifier from the header; declared so that the OpenAPI document names the scheme.
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Principal:
         try:
             who = verifier.verify(request.headers.get("authorization"))

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import tempfile
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from specloom import logs
@@ -52,7 +53,6 @@ class Runtime:
     root: Path
     results: ResultStore
     orchestrator: object = None
-    _started: set = field(default_factory=set)
 
     @classmethod
     def open(cls, config, root: Path) -> Runtime:
@@ -265,7 +265,7 @@ def run_worker(config, root: Path) -> None:
         on_startup=_worker_startup,
         on_shutdown=_worker_shutdown,
         ctx={"config": config, "root": root},
-        max_jobs=api.workers or 1,
+        max_jobs=api.workers or os.cpu_count() or 1,
         keep_result=60,
         handle_signals=True,
     )
