@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
 import socket
@@ -74,6 +75,19 @@ class Server:
                 time.sleep(0.1)
         raise SystemExit("specloom api did not start")
 
+    def server_ms(self, path: str) -> str:
+        """p50/p99 of the server's own duration_ms for `path` (its request log), apart from the clients' share."""
+        durations = []
+        for line in (self.folder / "api.log").read_text().splitlines():
+            event = json.loads(line)
+            if event["event"] == "request" and event["path"] == path:
+                durations.append(event["duration_ms"])
+        self.reset_log()
+        return f"server-side p50 {statistics.median(durations):.1f} ms, p99 {p99(durations):.1f} ms"
+
+    def reset_log(self) -> None:
+        (self.folder / "api.log").write_text("")  # the server appends: cut it between rounds
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=60)
@@ -115,11 +129,13 @@ async def read_and_validate(quick: bool) -> None:
         body = {"specification": {"type": "openapi", "spec": BOOKSTORE}}
         validate = lambda c: c.post("/api/v1/generate/validate", json=body)  # noqa: E731
         await load(server.base, validate, 4, 40)  # warm-up: imports, schema compilation
+        server.reset_log()
         total = 400 if quick else 2000
         elapsed, latencies, statuses = await load(server.base, validate, 16, total)
         print(
             f"validate bookstore, 16 clients: {total / elapsed:7.1f} requests/s, "
-            f"p50 {statistics.median(latencies):.1f} ms, p99 {p99(latencies):.1f} ms  (statuses {statuses})"
+            f"p50 {statistics.median(latencies):.1f} ms, p99 {p99(latencies):.1f} ms  (statuses {statuses}); "
+            + server.server_ms("/api/v1/generate/validate")
         )
         async with httpx.AsyncClient(base_url=server.base, headers={"Authorization": f"Bearer {token()}"}) as c:
             accepted = await c.post("/api/v1/generate", json=generate_body(), headers={"Prefer": "respond-async"})
@@ -127,10 +143,12 @@ async def read_and_validate(quick: bool) -> None:
             while (await c.get(location)).status_code != 200:
                 await asyncio.sleep(0.2)
         read = lambda c: c.get(location)  # noqa: E731
+        server.reset_log()
         elapsed, latencies, statuses = await load(server.base, read, 16, total)
         print(
             f"GET /generation/{{id}}, 16 clients: {total / elapsed:7.1f} requests/s, "
-            f"p50 {statistics.median(latencies):.1f} ms, p99 {p99(latencies):.1f} ms  (statuses {statuses})"
+            f"p50 {statistics.median(latencies):.1f} ms, p99 {p99(latencies):.1f} ms  (statuses {statuses}); "
+            + server.server_ms(location)
         )
     finally:
         server.stop()
@@ -185,7 +203,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer requests and generations")
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} CPU(s); server: one uvicorn process; clients in this process")
+    load1, load5, _ = os.getloadavg()
+    print(
+        f"machine: {os.cpu_count()} CPU(s), load average {load1:.1f} / {load5:.1f}; "
+        "server: one uvicorn process; clients: httpx in this process"
+    )
     asyncio.run(read_and_validate(args.quick))
     asyncio.run(accept_rate())
     jobs = 2 if args.quick else 4

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -124,3 +127,17 @@ def test_an_unknown_permission_in_the_policy_is_a_config_error_with_a_suggestion
     assert "Did you mean `code:generate`?" in caught.value.suggestion
     with pytest.raises(ConfigError, match="does not exist"):
         Policy.load(tmp_path / "missing.toml")
+
+
+def test_specloom_api_refuses_to_start_without_its_secret_naming_the_variable(api_workspace: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPECLOOM_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "specloom", "api", "--port", "0"],
+        cwd=api_workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "SPECLOOM_JWT_SECRET" in done.stderr and "is not set" in done.stderr

@@ -79,7 +79,7 @@ async def run_job(runtime: Runtime, job_id: str) -> GenerationResult | None:
     except Exception as exc:  # noqa: BLE001 - a job must end, whatever broke; the cause goes to the log
         logs.event("job_crashed", level="error", generation_id=job_id, error=f"{type(exc).__name__}: {exc}")
         result = failed_result(job_id, request.id, GenerationFailed("The generation failed."))
-    runtime.results.finish(job_id, result.status.value, result.model_dump(mode="json"))
+    runtime.results.finish(job_id, result.status.value, result.model_dump(mode="json", exclude_none=True))
     return result
 
 

@@ -93,6 +93,13 @@ class ResultStore:
         """The job if it belongs to `tenant_id`; another tenant's job is as absent as an unknown one."""
         return self._one("SELECT * FROM jobs WHERE tenant_id = ? AND id = ?", (tenant_id, job_id))
 
+    def stored(self, tenant_id: str, job_id: str) -> tuple[str, int, str | None] | None:
+        """(status, attempts, the result's JSON text as stored) of the tenant's job: read without parsing it."""
+        rows = self._rows(
+            "SELECT status, attempts, result FROM jobs WHERE tenant_id = ? AND id = ?", (tenant_id, job_id)
+        )
+        return rows[0] if rows else None
+
     def list(self, tenant_id: str, limit: int = 50) -> list[Job]:
         rows = self._rows("SELECT * FROM jobs WHERE tenant_id = ? ORDER BY created_at DESC LIMIT ?", (tenant_id, limit))
         return [self._job(r) for r in rows]
