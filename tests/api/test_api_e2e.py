@@ -35,6 +35,7 @@ def workspace(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("api")
     (root / "specloom.toml").write_text(api_toml("max_queue = 1\nmax_spec_bytes = 200000\n"))
     (root / "policy.toml").write_text(POLICY)
+    shutil.copytree(EXAMPLES / "adr", root / "docs/adr")
     return root
 
 
@@ -180,6 +181,27 @@ def test_a_spec_carrying_a_credential_is_refused_by_the_scan_and_audited(api: Ru
     assert any(
         r["error"]["refused"] == "spec-scan" and r["generation_id"] == answer.json()["generation_id"] for r in refused
     )
+
+
+def test_validate_reads_graphql_stories_and_adrs_of_the_workspace_by_id_and_version(api: RunningApi):
+    graphql = (EXAMPLES / "graphql/library.graphql").read_text()
+    with api.client(make_token()) as acme:
+        answers = {
+            kind: acme.post("/api/v1/generate/validate", json={"specification": spec})
+            for kind, spec in {
+                "graphql": {"type": "graphql", "schema": graphql},
+                "user_story": {"type": "user_story", "story": "As a reader, I want to borrow a book."},
+                "adr": {"type": "adr", "adr_id": "ADR-3", "version": "1.1.0"},
+            }.items()
+        }
+        unknown = acme.post(
+            "/api/v1/generate/validate", json={"specification": {"type": "adr", "adr_id": "ADR-3", "version": "9.9"}}
+        )
+    for kind, answer in answers.items():
+        assert answer.status_code == 200, (kind, answer.text)
+        assert answer.json()["spec_type"] == kind
+    assert answers["adr"].json()["valid"] is True
+    assert unknown.status_code == 400 and unknown.json()["error"] == "invalid_specification"
 
 
 def test_a_language_without_pack_or_provider_is_a_404_listing_the_templates(api: RunningApi):
