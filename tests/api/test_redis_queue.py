@@ -113,3 +113,20 @@ def test_a_worker_killed_mid_job_leaves_it_retryable_and_the_next_worker_finishe
 
     with httpx.Client(base_url=api.base, headers={"Authorization": f"Bearer {make_token(tenant='globex')}"}) as other:
         assert other.get(location).status_code == 404
+
+
+def test_without_redis_the_api_and_the_worker_refuse_to_start_naming_the_setting(tmp_path: Path):
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    (tmp_path / "specloom.toml").write_text(api_toml(f'queue = "redis"\nredis_url = "{url}"\n'))
+    (tmp_path / "policy.toml").write_text(POLICY)
+    for command in (["api", "--port", str(free_port())], ["worker"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "specloom", *command],
+            cwd=tmp_path,
+            env=api_env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 2, (command, done.stderr[-2000:])
+        assert f"api.redis_url: no Redis answers at {url}" in done.stderr

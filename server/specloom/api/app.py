@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
+from redis.exceptions import ConnectionError as RedisConnectionError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from specloom import __version__, logs
@@ -28,6 +29,7 @@ from specloom.api.auth import Forbidden, Policy, Principal, TokenVerifier, Unaut
 from specloom.api.jobs import RETRY_AFTER_SECONDS, LocalQueue, QueueFull, RedisQueue, Runtime
 from specloom.core.errors import (
     AllProvidersFailed,
+    ConfigError,
     InvalidSpecification,
     QualityGateFailed,
     SecurityViolation,
@@ -196,8 +198,32 @@ async def _too_large(send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body.encode()})
 
 
-def create_app(config, root: Path, env: Mapping[str, str] = os.environ) -> FastAPI:
-    """The API for the workspace at `root`; a missing key, issuer or policy is a ConfigError now, not later."""
+async def start_queue(config, root: Path) -> tuple[Runtime, LocalQueue | RedisQueue]:
+    """The result store and the queue the API hands generations to (Redis must answer now, not later)."""
+    api = config.api
+    runtime = Runtime.open(config, root)
+    if api.queue == "redis":
+        try:
+            return runtime, await RedisQueue.connect(runtime, api.redis_url, api.max_queue)
+        except (OSError, RedisConnectionError) as exc:
+            await runtime.aclose()
+            raise ConfigError(
+                str(root / "specloom.toml"),
+                "api.redis_url",
+                f"no Redis answers at {api.redis_url} ({exc})",
+                'Start redis-server there, or set queue = "local" under [api] to run generations in-process.',
+            ) from None
+    interrupted = runtime.results.fail_interrupted(_interrupted_result)
+    if interrupted:
+        logs.event("jobs_interrupted", level="warning", count=interrupted)
+    return runtime, LocalQueue(runtime, api.workers or os.cpu_count() or 1, api.max_queue)
+
+
+def create_app(
+    config, root: Path, env: Mapping[str, str] = os.environ, started: tuple[Runtime, Any] | None = None
+) -> FastAPI:
+    """The API for the workspace at `root`; a missing key, issuer or policy is a ConfigError now, not later.
+    `started` is the result store and queue when the caller opened them already (`serve`)."""
     api = config.api
     verifier = TokenVerifier(api, root, env)
     policy = Policy.load(root / api.policy_file)
@@ -205,14 +231,7 @@ def create_app(config, root: Path, env: Mapping[str, str] = os.environ) -> FastA
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        runtime = Runtime.open(config, root)
-        if api.queue == "redis":
-            queue = await RedisQueue.connect(runtime, api.redis_url, api.max_queue)
-        else:
-            interrupted = runtime.results.fail_interrupted(_interrupted_result)
-            if interrupted:
-                logs.event("jobs_interrupted", level="warning", count=interrupted)
-            queue = LocalQueue(runtime, api.workers or os.cpu_count() or 1, api.max_queue)
+        runtime, queue = started or await start_queue(config, root)
         state.update(runtime=runtime, queue=queue)
         logs.event("api_started", host=api.host, queue=api.queue, max_queue=api.max_queue)
         try:
@@ -278,6 +297,15 @@ def create_app(config, root: Path, env: Mapping[str, str] = os.environ) -> FastA
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(exc.body.model_dump(mode="json", exclude_none=True), exc.status, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # A bug or an outage (Redis gone): logged with its cause, answered without it.
+        logs.event("unexpected_error", level="error", path=request.url.path, error=f"{type(exc).__name__}: {exc}")
+        body = ErrorBody(
+            error="generation_failed", message="The request failed.", suggestion="Retry; if it fails again, report it."
+        )
+        return JSONResponse(body.model_dump(exclude_none=True), 500)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -534,7 +562,7 @@ def _validate(spec, config, root: Path, limit: int) -> ValidateResponse:
 async def serve(config, root: Path, host: str, port: int) -> None:
     import uvicorn
 
-    app = create_app(config, root)
+    app = create_app(config, root, started=await start_queue(config, root))
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False, lifespan="on"))
     await server.serve()
 

@@ -20,6 +20,7 @@ from specloom import logs
 from specloom.api import security
 from specloom.api.results import ResultStore
 from specloom.core.errors import (
+    ConfigError,
     GenerationFailed,
     InvalidSpecification,
     QualityGateFailed,
@@ -256,8 +257,16 @@ def run_worker(config, root: Path) -> None:
     """`specloom worker`: take generations from the Redis queue until stopped."""
     from arq.connections import RedisSettings
     from arq.worker import Worker, func
+    from redis.exceptions import ConnectionError as RedisConnectionError
 
     api = config.api
+    if api.queue != "redis":
+        raise ConfigError(
+            str(root / "specloom.toml"),
+            "api.queue",
+            f"is {api.queue!r}: the API runs generations itself, and no worker would get any",
+            'Set queue = "redis" (and redis_url) under [api] for workers.',
+        )
     worker = Worker(
         functions=[func(_generate_task, name="generate", timeout=api.job_timeout_seconds, max_tries=api.job_max_tries)],
         queue_name=QUEUE_NAME,
@@ -269,4 +278,12 @@ def run_worker(config, root: Path) -> None:
         keep_result=60,
         handle_signals=True,
     )
-    worker.run()
+    try:
+        worker.run()
+    except (OSError, RedisConnectionError) as exc:
+        raise ConfigError(
+            str(root / "specloom.toml"),
+            "api.redis_url",
+            f"no Redis answers at {api.redis_url} ({exc})",
+            "Start redis-server there, or correct redis_url under [api].",
+        ) from None
