@@ -65,6 +65,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_providers.py
 	$(BIN)/python bench/bench_corpus.py
 	$(BIN)/python bench/bench_fuzz.py --examples 50
+	$(BIN)/python bench/bench_api.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .demo .coverage .coverage.*

@@ -205,3 +205,43 @@ def test_environment_override_of_a_section_that_is_not_a_table(tmp_path):
     error = failure(tmp_path, {"SPECLOOM_LANGUAGE": "go"})
     assert error.key == "generation"
     assert error.suggestion == "Write it as [generation]."
+
+
+def test_the_api_section_of_the_issue_is_read(tmp_path):
+    write(
+        tmp_path,
+        "specloom.toml",
+        """[api]
+jwt_secret_env = "SPECLOOM_JWT_SECRET"
+jwt_issuer = "https://id.example.com"
+jwt_audience = "specloom"
+tenant_claim = "tenant_id"
+roles_claim = "roles"
+policy_file = "policy.toml"
+max_queue = 32
+""",
+    )
+    api = load_config(tmp_path, {}).api
+    assert (api.jwt_secret_env, api.jwt_issuer, api.jwt_audience, api.max_queue) == (
+        "SPECLOOM_JWT_SECRET",
+        "https://id.example.com",
+        "specloom",
+        32,
+    )
+
+
+def test_an_api_key_misspelt_is_named_with_the_nearest(tmp_path):
+    write(tmp_path, "specloom.toml", '[api]\njwt_audiance = "specloom"\n')
+    error = failure(tmp_path)
+    assert error.key == "api.jwt_audiance" and error.suggestion.startswith("Did you mean `jwt_audience`?")
+
+
+def test_two_sources_of_token_keys_are_refused(tmp_path):
+    write(tmp_path, "specloom.toml", '[api]\njwt_secret_env = "S"\njwks_file = "jwks.json"\n')
+    error = failure(tmp_path)
+    assert error.key == "api" and "jwt_secret_env and jwks_file" in error.message
+
+
+def test_a_queue_bound_below_one_names_the_key(tmp_path):
+    error = failure(tmp_path, {"SPECLOOM_API__MAX_QUEUE": "0"})
+    assert error.key == "api.max_queue" and "SPECLOOM_API__MAX_QUEUE" in error.path

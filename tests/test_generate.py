@@ -28,11 +28,17 @@ def workspace(tmp_path: Path) -> Path:
 
 
 def test_generate_delivers_a_gated_project_and_audits_it(workspace: Path):
+    (workspace / "specloom.toml").write_text('[identity]\ntenant = "team"\n\n[logging]\nfile = "logs/events.jsonl"\n')
     result = specloom("generate", "bookstore.yaml", "--out", "service", "--json", cwd=workspace)
     assert result.returncode == 0, result.stdout + result.stderr
-    report = json.loads(result.stdout)
-    assert report["outcome"] == "delivered"
-    assert {g["name"]: g["passed"] for g in report["gates"]} == {
+    report = json.loads(result.stdout)  # the seed's GenerationResult, with the pipeline's account in `report`
+    assert report["status"] == "succeeded" and report["report"]["outcome"] == "delivered"
+    assert report["id"] == report["report"]["generation_id"]
+    generated = {f["path"]: f for f in report["code"]["files"] + report["code"]["tests"]}
+    assert generated["bookstore/app.py"]["purpose"] == "source"
+    assert all(f["purpose"] == "test" for f in report["code"]["tests"]) and report["code"]["tests"]
+    assert "fastapi" in " ".join(report["code"]["dependencies"])
+    assert {g["name"]: g["passed"] for g in report["validation"]["gates"]} == {
         "syntax": True,
         "style": True,
         "security": True,
@@ -47,6 +53,12 @@ def test_generate_delivers_a_gated_project_and_audits_it(workspace: Path):
     assert shown["user_id"] == "tester@example.com" and shown["tenant_id"] == "team"
     assert shown["delivered_files"]["bookstore/app.py"] == manifest["files"]["bookstore/app.py"]["sha256"]
     assert specloom("audit", "verify", cwd=workspace).returncode == 0
+    events = [json.loads(line) for line in (workspace / "logs/events.jsonl").read_text().splitlines()]
+    assert [
+        (e["event"], e["request_id"], e["tenant_id"], e["user_id"], e["spec_type"], e["language"], e["outcome"])
+        for e in events
+    ] == [("generation", report["id"], "team", "tester@example.com", "openapi", "python", "delivered")]
+    assert events[0]["files_generated"] == len(manifest["files"]) and events[0]["duration_ms"] > 0
 
 
 def test_a_failing_gate_writes_nothing_and_names_gate_file_and_line(workspace: Path):

@@ -67,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")
     serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
 
+    api = sub.add_parser("api", help="run the HTTP API (FastAPI on uvicorn); settings under [api]")
+    api.add_argument("--host", help="the address to listen on (default: [api] host)")
+    api.add_argument("--port", type=int, help="the TCP port (default: [api] port)")
+
+    sub.add_parser("worker", help='run a generation worker of the Redis queue ([api] queue = "redis")')
+
     audit = sub.add_parser("audit", help="read and verify the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_list = audit_sub.add_parser("list")
@@ -101,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         "audit": _audit,
         "providers": _providers,
         "serve": _serve,
+        "api": _api,
+        "worker": _worker,
     }
     try:
         return commands[args.command](args)
@@ -285,9 +293,8 @@ def _plan_text(result, error_count: int, constraints=(), existing=None, target=N
 def _generate(args) -> int:
     import asyncio
 
-    from specloom.audit import open_store
-    from specloom.pipeline import CodeGenerationService, GenerateOptions
-    from specloom.providers import build_orchestrator
+    from specloom.pipeline import GenerateOptions
+    from specloom.service import generation_result, open_service
 
     spec_path = _spec_argument(args.spec)
     root = _workspace_root(spec_path.parent if spec_path.exists() else Path.cwd())
@@ -310,17 +317,17 @@ def _generate(args) -> int:
             f"--provider {args.provider}: not in [generation] fallback_chain ({', '.join(chain) or 'empty'}); "
             "add it there to use it."
         )
-    store = open_store(config, root=root)
-    try:
-        service = CodeGenerationService(store, orchestrator=build_orchestrator(config))
+    from specloom import logs
+
+    logs.configure(config.logging, root, default_stderr=False)  # the CLI's own output already tells the run
+    with open_service(config, root) as service:
         progress = None if args.json else _progress_printer()
         outcome = asyncio.run(service.generate(opts, progress))
-    finally:
-        store.close()
+    logs.generation_event(outcome, opts)
     if args.json:
-        out = outcome.to_json()
-        out["diff"] = outcome.diff if args.dry_run else ""
-        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+        result = generation_result(outcome, opts)
+        result.report["diff"] = outcome.diff if args.dry_run else ""
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
         sys.stdout.write(_generate_text(outcome, args.dry_run))
     return outcome.exit_code
@@ -548,4 +555,26 @@ def _serve(args) -> int:
         server.start_tcp(host, int(port))
     else:
         server.start_io()
+    return EXIT_OK
+
+
+def _api(args) -> int:
+    from specloom import logs
+    from specloom.api.app import run
+
+    root = _workspace_root(Path.cwd())
+    config = _load_config(root)
+    logs.configure(config.logging, root)
+    run(config, root, args.host or config.api.host, args.port if args.port is not None else config.api.port)
+    return EXIT_OK
+
+
+def _worker(args) -> int:
+    from specloom import logs
+    from specloom.api.jobs import run_worker
+
+    root = _workspace_root(Path.cwd())
+    config = _load_config(root)
+    logs.configure(config.logging, root)
+    run_worker(config, root)
     return EXIT_OK

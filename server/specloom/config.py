@@ -109,11 +109,63 @@ class IdentityConfig(_Section):
     tenant: str = Field("default", min_length=1, description="a tenant name")
 
 
+class ApiConfig(_Section):
+    host: str = Field("127.0.0.1", min_length=1, description="the address `specloom api` listens on")
+    port: int = Field(8400, ge=0, le=65535, description="a TCP port from 0 to 65535")
+    jwt_secret_env: str | None = Field(
+        None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="the NAME of the variable holding the HS256 secret"
+    )
+    jwt_public_key_file: str | None = Field(
+        None, min_length=1, description="a PEM file with the RS256/ES256 public key, relative to the workspace"
+    )
+    jwks_file: str | None = Field(
+        None, min_length=1, description="a JWKS file (RS256/ES256 keys by kid), relative to the workspace"
+    )
+    jwt_issuer: str | None = Field(None, min_length=1, description="the `iss` every token must carry")
+    jwt_audience: str | None = Field(None, min_length=1, description="the `aud` every token must carry")
+    tenant_claim: str = Field("tenant_id", min_length=1, description="the claim naming the tenant")
+    roles_claim: str | None = Field("roles", min_length=1, description="the claim listing role names")
+    scopes_claim: str | None = Field(None, min_length=1, description="a claim of space-separated scopes, e.g. 'scope'")
+    policy_file: str = Field("policy.toml", min_length=1, description="the policy file, relative to the workspace")
+    max_queue: int = Field(32, ge=1, description="generations queued or running at once; beyond it: 429")
+    workers: int | None = Field(
+        None, ge=1, description="generations run at once by the API's pool or by one `specloom worker` (unset: CPUs)"
+    )
+    max_spec_bytes: int = Field(1_048_576, gt=0, description="the largest spec a request may carry, in bytes")
+    queue: Literal["local", "redis"] = Field("local", description="'local' (in-process pool) or 'redis' (arq workers)")
+    redis_url: str = Field("redis://127.0.0.1:6379/0", min_length=1, description="the Redis URL of the arq queue")
+    job_timeout_seconds: float = Field(
+        900.0,
+        gt=0,
+        description="seconds a worker may spend on one generation; a killed worker's job is re-run after it",
+    )
+    job_max_tries: int = Field(3, ge=1, le=10, description="attempts of one generation on the Redis queue, 1 to 10")
+    results_path: str = Field(
+        ".specloom/results.db", min_length=1, description="the SQLite file holding generation results"
+    )
+
+    @model_validator(mode="after")
+    def _one_key_source(self) -> ApiConfig:
+        given = [n for n in ("jwt_secret_env", "jwt_public_key_file", "jwks_file") if getattr(self, n)]
+        if len(given) > 1:
+            raise ValueError(f"sets {' and '.join(given)}: give exactly one source of token keys")
+        if self.roles_claim is None and self.scopes_claim is None:
+            raise ValueError("sets neither roles_claim nor scopes_claim: the policy would grant nothing")
+        return self
+
+
+class LoggingConfig(_Section):
+    file: str | None = Field(None, min_length=1, description="a file for the JSON log lines (unset: stderr)")
+    level: Literal["debug", "info", "warning", "error"] = Field("info", description="debug, info, warning or error")
+
+
 class Config(_Section):
     generation: GenerationConfig = Field(default_factory=GenerationConfig, description="a table")
     workspace: WorkspaceConfig = Field(default_factory=WorkspaceConfig, description="a table")
     audit: AuditConfig = Field(default_factory=AuditConfig, description="a table")
     identity: IdentityConfig = Field(default_factory=IdentityConfig, description="a table")
+    api: ApiConfig = Field(default_factory=ApiConfig, description="a table")
+    logging: LoggingConfig = Field(default_factory=LoggingConfig, description="a table")
     providers: dict[str, ProviderConfig] = Field(
         default_factory=dict, description="tables [providers.<name>] with kind, model, base_url, api_key_env"
     )
@@ -242,6 +294,9 @@ def _config_error(
         return ConfigError(
             source, "generation.fallback_chain", reason + more, "Define each named provider, or remove it."
         )
+    if len(loc) == 1 and first["type"] == "value_error":  # a check across one table's keys
+        reason = first["msg"].removeprefix("Value error, ")
+        return ConfigError(source, key, reason + more, f"Change the keys of [{loc[0]}] as the message says.")
     if first["type"] == "extra_forbidden":
         return ConfigError(source, key, f"unknown setting{more}", _did_you_mean(setting))
     shown = repr(first["input"])

@@ -75,6 +75,7 @@ class GenerateOptions:
     provider: str | None = None  # the user's choice to try first; the rest of the chain still backs it up
     # Replaces the atomic write to disk (the language server hands files to the editor); same signature, async.
     deliver: Callable[..., Awaitable[object]] | None = None
+    generation_id: str | None = None  # a shell that hands out the id before the run (the HTTP API); else a new one
 
     @classmethod
     def from_config(cls, config, spec_path: Path, target: Path, root: Path, **overrides) -> GenerateOptions:
@@ -152,6 +153,7 @@ class GenerationOutcome:
     attempts: list[dict] = field(default_factory=list)  # every provider call, as audited
     repair_rounds: int = 0
     gate_history: list[dict] = field(default_factory=list)  # gates of each round a repair replaced
+    generated: dict[str, str] = field(default_factory=dict)  # path -> content, once every gate passed
 
     def to_json(self) -> dict:
         return {
@@ -198,7 +200,7 @@ class CodeGenerationService:
     async def generate(
         self, opts: GenerateOptions, progress: Progress | None = None, cancel: asyncio.Event | None = None
     ) -> GenerationOutcome:
-        outcome = GenerationOutcome(str(uuid.uuid4()), 1, "error", "")
+        outcome = GenerationOutcome(opts.generation_id or str(uuid.uuid4()), 1, "error", "")
         report = progress or (lambda step, percent, message: None)
         run = _Run(self, opts, outcome, report, cancel)
         try:
@@ -599,6 +601,7 @@ class _Run:
         from specloom.delivery.manifest import SpecInfo
 
         opts, outcome = self.opts, self.outcome
+        outcome.generated = dict(self.files)
         delivery_plan = plan_delivery(opts.target, self.files, producers=self.producers)
         outcome.diff = delivery_plan.diff()
         if opts.dry_run:

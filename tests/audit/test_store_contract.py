@@ -204,6 +204,13 @@ def test_list_by_tenant_holds_only_that_tenants_records(backend):
         assert [r.record.generation_id for r in other.list(tenant_id="other")] == ["g2"]
 
 
+def test_a_tenant_cannot_get_another_tenants_record_by_its_id(backend):
+    with backend.open("acme") as acme, backend.open("other") as other:
+        mine = acme.append(make_record(generation_id="g1", tenant_id="acme"))
+        assert acme.get(mine.record_id, tenant_id="acme") == mine
+        assert other.get(mine.record_id, tenant_id="other") is None
+
+
 def test_threads_sharing_one_store_form_one_chain(store):
     threads = [threading.Thread(target=fill, args=(store, 10)) for _ in range(4)]
     for thread in threads:

@@ -59,8 +59,8 @@ def test_cli_delivers_the_rate_limiter_from_the_backup_when_the_primary_fails(wi
     done = specloom("generate", ADR.name, "--out", "out", "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
-    assert report["outcome"] == "delivered"
-    assert all(g["passed"] for g in report["gates"])
+    assert report["status"] == "succeeded" and report["report"]["outcome"] == "delivered"
+    assert all(g["passed"] for g in report["validation"]["gates"])
     for path in ("ratelimit/bucket.py", "ratelimit/registry.py", "tests/test_bucket.py", "tests/test_registry.py"):
         assert (root / "out" / path).is_file()
     shown = json.loads(specloom("audit", "show", report["audit_id"], "--json").stdout)

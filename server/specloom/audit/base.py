@@ -157,7 +157,9 @@ class AuditStore(Protocol):
 
     def append(self, record: AuditRecord) -> StoredRecord: ...
 
-    def get(self, record_id: str) -> StoredRecord | None: ...
+    def get(self, record_id: str, tenant_id: str | None = None) -> StoredRecord | None:
+        """With `tenant_id`, None for another tenant's record."""
+        ...
 
     def list(
         self,

@@ -170,7 +170,10 @@ class FoundationDBAuditStore:
         expected = (stored.seq, stored.prev_hash, stored.hash)
         return self._run(self._append, self.layout, stored.record_id, body, data, expected)[3]
 
-    def get(self, record_id: str) -> StoredRecord | None:
+    def get(self, record_id: str, tenant_id: str | None = None) -> StoredRecord | None:
+        """Only this tenant's subspace is read: another tenant's record is never found here."""
+        if tenant_id is not None and tenant_id != self.tenant:
+            return None
         found = self._run(self._read, self.layout, (BY_ID, record_id), 1, None)
         return found[0] if found else None
 

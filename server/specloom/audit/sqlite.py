@@ -165,10 +165,12 @@ class SqliteAuditStore:
         seq, prev_hash, digest = self._write(insert)
         return StoredRecord(AuditRecord.from_json(data), seq, record_id, prev_hash, digest)
 
-    def get(self, record_id: str) -> StoredRecord | None:
+    def get(self, record_id: str, tenant_id: str | None = None) -> StoredRecord | None:
+        """The record; with `tenant_id`, only if it is that tenant's (another's is as absent as an unknown id)."""
+        scope, args = (" AND tenant_id = ?", (record_id, tenant_id)) if tenant_id is not None else ("", (record_id,))
         rows = self._read(
             lambda: self._conn.execute(
-                "SELECT seq, body, prev_hash, hash FROM records WHERE record_id = ?", (record_id,)
+                f"SELECT seq, body, prev_hash, hash FROM records WHERE record_id = ?{scope}", args
             ).fetchall()
         )
         return self._stored(rows[0]) if rows else None

@@ -36,17 +36,15 @@ class InvalidSpecification(SpecloomError):
     code = "E-INVALID-SPEC"
     default_suggestion = "Fix the errors `specloom check` lists for the spec, then run again."
 
-    def __init__(self, findings: list[Finding], suggestion: str | None = None) -> None:
+    def __init__(self, findings: list[Finding], suggestion: str | None = None, message: str | None = None) -> None:
         self.findings = list(findings)
         errors = [f for f in self.findings if f.severity is Severity.ERROR]
-        if errors:
+        if not message and errors:
             first = errors[0]
             where = f"{first.path}:{first.range.start.line + 1}:{first.range.start.character + 1}"
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             message = f"The specification has {len(errors)} error(s): {where}: {first.code} {first.message}{more}"
-        else:
-            message = "The specification was rejected."
-        super().__init__(message, suggestion)
+        super().__init__(message or "The specification was rejected.", suggestion)
 
     def details(self) -> dict:
         return {"findings": [{"path": f.path, **f.to_json()} for f in self.findings]}
@@ -155,3 +153,22 @@ class ConfigError(SpecloomError):
 
     def details(self) -> dict:
         return {"path": self.path, "key": self.key}
+
+
+class GenerationFailed(SpecloomError):
+    """A run that stopped for a reason of ours, not of the spec, the gates or the providers."""
+
+    code = "E-GENERATION-FAILED"
+    default_suggestion = "Retry; if it fails again, report it with the generation id (its audit record has the cause)."
+
+
+class TenantMismatch(SpecloomError):
+    code = "E-TENANT-MISMATCH"
+    default_suggestion = "Send the request with a token of the tenant it names, or name your own tenant."
+
+    def __init__(self, claimed: str, requested: str) -> None:
+        self.claimed, self.requested = claimed, requested
+        super().__init__("The request names a tenant other than the token's.")
+
+    def details(self) -> dict:
+        return {}  # naming the other tenant back would confirm it exists

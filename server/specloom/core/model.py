@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
@@ -186,12 +187,18 @@ class GenerationStatus(enum.StrEnum):
 
 
 class GenerationResult(_Model):
+    id: UUID = Field(default_factory=uuid4, description="the generation's id: GET /api/v1/generation/{id}")
     request_id: UUID
     status: GenerationStatus
     code: GeneratedCode | None = None
     validation: ValidationResult | None = None
     metrics: GenerationMetrics = Field(default_factory=GenerationMetrics)
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     error: dict[str, Any] | None = Field(None, description="SpecloomError.to_json() of what stopped the run")
+    audit_id: str | None = Field(None, description="the audit record of the run (`specloom audit show ID`)")
+    report: dict[str, Any] | None = Field(
+        None, description="the pipeline's own account (plan, gates, delivery, provider attempts), for local shells"
+    )
 
     @model_validator(mode="after")
     def _status_matches(self) -> GenerationResult:

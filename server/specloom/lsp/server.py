@@ -658,9 +658,10 @@ def _editor_delivery(ls: SpecloomServer):
 
 async def _generate(ls: SpecloomServer, uri: str, operation: str | None) -> dict:
     """Run the pipeline in the background with progress; gate failures become diagnostics on the spec."""
-    from specloom.audit import open_store
+    from specloom import logs
     from specloom.core.findings import Finding, Position, Range, Severity
-    from specloom.pipeline import CodeGenerationService, GenerateOptions
+    from specloom.pipeline import GenerateOptions
+    from specloom.service import open_service
 
     if uri in ls.generating:
         return {"outcome": "refused", "message": "A generation for this spec is already running."}
@@ -689,12 +690,12 @@ async def _generate(ls: SpecloomServer, uri: str, operation: str | None) -> dict
             ls.work_done_progress.report(token, types.WorkDoneProgressReport(message=message, percentage=percent))
 
     ls.generating.add(uri)
-    store = open_store(config, root=root)
+    logs.configure(config.logging, root)  # stderr is the client's log of the server; the settings may name a file
     try:
-        service = CodeGenerationService(store, orchestrator=await ls.orchestrator(config))
-        outcome = await service.generate(opts, progress, cancel)
+        with open_service(config, root, orchestrator=await ls.orchestrator(config)) as service:
+            outcome = await service.generate(opts, progress, cancel)
+        logs.generation_event(outcome, opts)
     finally:
-        store.close()
         ls.generating.discard(uri)
         ls.cancel_events.pop(token, None)
         if shows_progress:
