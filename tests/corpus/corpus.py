@@ -124,7 +124,7 @@ def run_document(root: Path, document: str, out: Path) -> Outcome:
         return result
     result.exit_code, stdout, stderr = _cli("generate", path, "--out", str(out), "--json")
     try:
-        report = json.loads(stdout)
+        report = json.loads(stdout).get("report", {})  # the pipeline's account of a GenerationResult
     except json.JSONDecodeError:
         result.outcome, result.reason = "error", (stderr or stdout).strip()[-300:]
         return result

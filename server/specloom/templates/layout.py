@@ -91,6 +91,9 @@ def plan_generation(spec, options: PlanOptions | None = None) -> Plan:
             choice.pack, spec, options.operations, options.variables, bool(choice.left_to_ai)
         )
         laid_out = _pack_files(choice.pack, spec, choice.rendering)
+        # What the API model left out beyond the operations above (no item schema, a parent not selected…).
+        left = tuple(f"{op.operation_id}: " for op in choice.left_to_ai)
+        result.notes += [gap for gap in choice.rendering.api.gaps if not gap.startswith(left)]
     except PackError as exc:
         choice.rendering, laid_out = None, []
         result.notes.append(f"{choice.pack.ref} cannot render this selection: {exc}")

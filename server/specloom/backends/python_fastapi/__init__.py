@@ -66,7 +66,8 @@ class PythonFastAPI:
             pack, spec, operations, variables, extensions, lambda op: self.template_gap(spec, op), self.package
         )
         if not resources:
-            raise PackError("there is no CRUD resource to implement: " + "; ".join(api.gaps))
+            why = "; ".join(api.gaps) or "it has no operations"
+            raise PackError(f"there is no CRUD resource to implement: {why}")
         return Rendering(context, resources, api)
 
     def filters(self) -> dict:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from specloom.backends.python_fastapi.lang import SECRET_NAME, PythonTypes, Samples, identifier, with_format_bounds
 from specloom.core.apimodel import ApiModel, Op, Resource, _ref_name, _types
 from specloom.core.naming import snake
+from specloom.templates.packs import PackError
 
 # What a route module defines or imports, and the builtins its bodies call: a name from the spec never shadows them.
 _MODULE_NAMES = frozenset(
@@ -359,6 +360,13 @@ class FastAPIView:
         elif not ({"pattern", "enum", "format", "minLength", "maxLength"} & set(schema)):
             view.missing_id = "no-such-id"
         else:
+            values = [v for v in schema.get("enum") or [] if isinstance(v, str)]
+            if schema.get("enum") and len(values) < 3:
+                raise PackError(
+                    f"{view.res.collection_path} and {view.res.collection_path}/{{{view.res.id_param}}}: its ids are "
+                    f"an enum of {len(values)} value(s); a stored collection "
+                    "and its tests need at least 3 (two items and an unknown one)"
+                )
             first = schema["enum"][0] if schema.get("enum") else self.samples.string(schema)
             pool = [v for v in schema["enum"] if isinstance(v, str)][:5] if schema.get("enum") else [first]
             pool += [v for v in _variants(first) if v not in pool and self.samples.valid(schema, v)][: 5 - len(pool)]
