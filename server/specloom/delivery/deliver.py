@@ -35,7 +35,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -281,6 +281,42 @@ def deliver(plan: DeliveryPlan, target: Path, spec_info: SpecInfo, packs: Mappin
         _checkpoint("journaled")
         _moved, skipped = _roll_forward(target, state, journal)
     return DeliveryReport(True, plan.actions, skipped=skipped)
+
+
+def deliver_through(
+    plan: DeliveryPlan,
+    target: Path,
+    spec_info: SpecInfo,
+    packs: Mapping[str, str],
+    write: Callable[[list[FileAction]], str | None],
+) -> DeliveryReport:
+    """Deliver with `write` (say, an editor's workspace edit) in place of the staged moves.
+
+    The same lock, recovery and changed-since-planned check as `deliver`; `write` gets the actions to
+    write and returns why it did not (None: written). Only then is the manifest recorded.
+    """
+    target = Path(target)
+    if plan.blocked:
+        reason = f"{len(plan.conflicts)} file(s) clash with your edits or with files specloom did not create"
+        return DeliveryReport(False, plan.actions, reason)
+    created = [p for p in (target, target / STATE_DIR) if not p.exists()]
+    target.mkdir(parents=True, exist_ok=True)
+    state = _state_dir(target, create=True)
+    with _locked(state):
+        _finish_pending(target, state)
+        if changed := _changed_since_plan(plan, target):
+            reason = f"{changed} changed after the delivery was planned; nothing was written, plan again"
+            return DeliveryReport(False, plan.actions, reason)
+        refused = write([a for a in plan.actions if a.kind in WRITTEN])
+        if refused is None:
+            write_manifest(target, _next_manifest(plan, spec_info, packs))
+            return DeliveryReport(True, plan.actions)
+    if created:  # nothing was delivered: take away the folders made for the lock, if they are still empty
+        with contextlib.suppress(OSError):
+            (state / "lock").unlink()
+            for folder in reversed(created):
+                folder.rmdir()
+    return DeliveryReport(False, plan.actions, refused)
 
 
 def recover(target: Path) -> Recovery:
