@@ -11,16 +11,22 @@ import asyncio
 from pathlib import Path
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path, to_fs_path
 
 from specloom import __version__
 from specloom.lsp.convert import from_lsp_position, to_lsp_range
-from specloom.lsp.features import actions, generation, hover, lenses, workspace
+from specloom.lsp.features import actions, completion, generation, hover, lenses, navigation, workspace
 from specloom.lsp.features.diagnostics import Diagnostics
 from specloom.lsp.session import Capabilities, Session
+
+
+class RequestFailed(JsonRpcException):
+    """LSP's RequestFailed: the request was understood and is refused for the reason given (a rename)."""
+
+    CODE = -32803
 
 
 class SpecloomProtocol(LanguageServerProtocol):
@@ -79,6 +85,10 @@ class SpecloomServer(LanguageServer):
     def in_workspace(self, path: Path) -> bool:
         folders = self.folder_paths()
         return not folders or any(path.resolve().is_relative_to(folder.resolve()) for folder in folders)
+
+    def texts(self) -> navigation.Texts:
+        """Every text the session knows, open buffers first: what navigation searches."""
+        return navigation.Texts(self.workspace.text_documents, self.session.analyses)
 
     def uri_of(self, path: str) -> str:
         return from_fs_path(str(Path(path).resolve())) or path
@@ -193,6 +203,63 @@ def create_server() -> SpecloomServer:
     def code_action(ls: SpecloomServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
         return actions.code_actions(ls.session.analyses.get(uri), uri, params.range, ls.uri_of)
+
+    # --- navigation and editing: the texts are gathered on the loop, the work runs in a thread ---
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    async def definition(ls: SpecloomServer, params: types.DefinitionParams) -> list[types.Location]:
+        uri, texts = params.text_document.uri, ls.texts()
+        analysis = ls.session.analyses.get(uri)
+        return await asyncio.to_thread(navigation.definition, texts, uri, params.position, analysis, ls.uri_of)
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    async def references(ls: SpecloomServer, params: types.ReferenceParams) -> list[types.Location]:
+        texts, declaration = ls.texts(), params.context.include_declaration
+        uri, pos = params.text_document.uri, params.position
+        return await asyncio.to_thread(navigation.references, texts, uri, pos, declaration, ls.uri_of)
+
+    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    async def prepare_rename(ls: SpecloomServer, params: types.PrepareRenameParams):
+        answer = await asyncio.to_thread(
+            navigation.prepare_rename, ls.texts(), params.text_document.uri, params.position
+        )
+        if isinstance(answer, str):
+            raise RequestFailed(answer)
+        return answer
+
+    @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+    async def rename(ls: SpecloomServer, params: types.RenameParams) -> types.WorkspaceEdit:
+        uri, texts = params.text_document.uri, ls.texts()
+        answer = await asyncio.to_thread(navigation.rename, texts, uri, params.position, params.new_name, ls.uri_of)
+        if isinstance(answer, str):
+            raise RequestFailed(answer)
+        return answer
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=["#", "/", "'", '"', ":", " "]),
+    )
+    async def complete(ls: SpecloomServer, params: types.CompletionParams) -> types.CompletionList:
+        uri, texts = params.text_document.uri, ls.texts()
+        analysis = ls.session.analyses.get(uri)
+        return await asyncio.to_thread(completion.completions, texts, uri, params.position, analysis)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    async def document_symbol(ls: SpecloomServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        analysis = ls.session.analyses.get(params.text_document.uri)
+        return await asyncio.to_thread(navigation.document_symbols, analysis)
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    async def workspace_symbol(ls: SpecloomServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
+        analyses = dict(ls.session.analyses)
+        return await asyncio.to_thread(navigation.workspace_symbols, analyses, params.query, ls.uri_of)
+
+    @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
+    def folding_range(ls: SpecloomServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+        return navigation.folding_ranges(ls.session.analyses.get(params.text_document.uri))
+
+    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, navigation.SEMANTIC_LEGEND)
+    def semantic_tokens(ls: SpecloomServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+        return navigation.unresolved_ref_tokens(ls.session.analyses.get(params.text_document.uri))
 
     @server.command("specloom.previewPlan")
     async def preview_plan(ls: SpecloomServer, uri: str) -> dict | None:
