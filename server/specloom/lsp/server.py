@@ -208,7 +208,9 @@ def create_server() -> SpecloomServer:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     async def definition(ls: SpecloomServer, params: types.DefinitionParams) -> list[types.Location]:
         uri, texts = params.text_document.uri, ls.texts()
-        analysis = ls.session.analyses.get(uri)
+        # An ADR's links come from its analysis; specs are searched in the text, which is always current.
+        markdown = uri.lower().endswith((".md", ".markdown"))
+        analysis = await ls.diagnostics.current(uri) if markdown else None
         return await asyncio.to_thread(navigation.definition, texts, uri, params.position, analysis, ls.uri_of)
 
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
@@ -245,7 +247,7 @@ def create_server() -> SpecloomServer:
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     async def document_symbol(ls: SpecloomServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
-        analysis = ls.session.analyses.get(params.text_document.uri)
+        analysis = await ls.diagnostics.current(params.text_document.uri)
         return await asyncio.to_thread(navigation.document_symbols, analysis)
 
     @server.feature(types.WORKSPACE_SYMBOL)
@@ -254,12 +256,13 @@ def create_server() -> SpecloomServer:
         return await asyncio.to_thread(navigation.workspace_symbols, analyses, params.query, ls.uri_of)
 
     @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
-    def folding_range(ls: SpecloomServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
-        return navigation.folding_ranges(ls.session.analyses.get(params.text_document.uri))
+    async def folding_range(ls: SpecloomServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+        analysis = await ls.diagnostics.current(params.text_document.uri)
+        return await asyncio.to_thread(navigation.folding_ranges, analysis)
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, navigation.SEMANTIC_LEGEND)
-    def semantic_tokens(ls: SpecloomServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
-        return navigation.unresolved_ref_tokens(ls.session.analyses.get(params.text_document.uri))
+    async def semantic_tokens(ls: SpecloomServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+        return navigation.unresolved_ref_tokens(await ls.diagnostics.current(params.text_document.uri))
 
     @server.command("specloom.previewPlan")
     async def preview_plan(ls: SpecloomServer, uri: str) -> dict | None:

@@ -25,6 +25,7 @@ _KINDS = {
     "value": types.CompletionItemKind.Value,
     "status": types.CompletionItemKind.EnumMember,
 }
+_LAST_GOOD: dict[str, dict[str, list[str]]] = {}  # path -> names of its last text that parsed
 _SIBLINGS: dict[str, tuple[tuple[int, int], dict[str, list[str]]]] = {}  # path -> ((mtime, size), names)
 
 
@@ -57,12 +58,14 @@ def _names_on_disk(path: str) -> dict[str, list[str]]:
 
 
 def components_around(path: str, text: str, analysis: Analysis | None, texts: Texts) -> dict[str, dict[str, list[str]]]:
-    """Component names of this document and of its sibling YAML/JSON files; reads files, so run it in a thread."""
-    own = (
-        component_names(analysis.spec.data)
-        if analysis is not None and getattr(analysis.spec, "data", None)
-        else _names_of_text(path, text)
-    )
+    """Component names of this document and of its sibling YAML/JSON files; reads files, so run it in a thread.
+
+    A document being typed often does not parse: its names are then those of its last version that did.
+    """
+    own = component_names(getattr(analysis.spec, "data", None)) if analysis is not None else {}
+    own = own or _names_of_text(path, text) or _LAST_GOOD.get(path) or _names_on_disk(path)
+    if own:
+        _LAST_GOOD[path] = own
     out = {path: own}
     folder = os.path.dirname(path)
     try:
