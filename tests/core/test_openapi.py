@@ -232,3 +232,22 @@ def test_closed_allof_member_that_rejects_its_siblings_properties_is_a_warning()
     )
     [finding] = [f for f in spec.findings if f.code == "OAS116"]
     assert finding.severity is Severity.WARNING and "`id`" in finding.message and finding.range.start.line == 12
+
+
+def test_no_success_response_fix_adds_a_200():
+    text = (
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n"
+        "      responses:\n        '404':\n          description: missing\n"
+    )
+    finding = next(f for f in openapi_from_text(text).findings if f.code == "OAS114")
+    fixed = openapi_from_text(apply_fix(text, finding.fix))
+    assert not [f for f in fixed.findings if f.code in ("OAS114", "OAS100", "SYN001")]
+    assert set(fixed.operation("getA").responses) == {"200", "404"}
+
+
+def test_plain_http_server_fix_switches_to_https():
+    text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nservers:\n  - url: 'http://api.example.com/v1'\npaths: {}\n"
+    finding = next(f for f in openapi_from_text(text).findings if f.code == "SEC003")
+    fixed = apply_fix(text, finding.fix)
+    assert "url: 'https://api.example.com/v1'" in fixed
+    assert not [f for f in openapi_from_text(fixed).findings if f.code == "SEC003"]

@@ -13,7 +13,6 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.core.test_navigation import API, OTHER, SCHEMAS, apply, at
 
-
 ADR = """\
 # 1. Use a shelf API
 
