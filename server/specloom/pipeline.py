@@ -580,12 +580,24 @@ class _Run:
             return False
         return True
 
+    def _source_hashes(self) -> dict[str, dict[str, str]]:
+        """Per file, a hash of each spec element it came from: what drift is measured against later."""
+        from specloom.core.provenance import element_hashes
+
+        data = getattr(self.spec, "data", None)
+        if not data:
+            return {}
+        return {
+            path: element_hashes(data, [s["pointer"] for s in self.sources_by_file.get(path, []) if s.get("pointer")])
+            for path in self.files
+        }
+
     async def _finalize(self) -> None:
         from specloom.delivery.deliver import deliver, plan_delivery
         from specloom.delivery.manifest import SpecInfo
 
         opts, outcome = self.opts, self.outcome
-        delivery_plan = plan_delivery(opts.target, self.files, producers=self.producers)
+        delivery_plan = plan_delivery(opts.target, self.files, producers=self.producers, sources=self._source_hashes())
         outcome.diff = delivery_plan.diff()
         if opts.dry_run:
             outcome.exit_code, outcome.outcome = DELIVERED, "dry_run"

@@ -269,3 +269,12 @@ def test_a_delivery_during_a_writers_delivery_is_refused_by_the_lock(tmp_path: P
         return None
 
     assert deliver_through(plan, tmp_path, SPEC, PACKS, deliver_meanwhile).delivered
+
+
+def test_the_manifest_keeps_each_files_source_hashes(tmp_path: Path):
+    sources = {"a.py": {"#/paths/~1a/get": "1" * 64}}
+    plan = plan_delivery(tmp_path, {"a.py": "a\n", "b.py": "b\n"}, sources=sources)
+    assert deliver(plan, tmp_path, SPEC, PACKS).delivered
+    files = load_manifest(tmp_path).files
+    assert files["a.py"].sources == {"#/paths/~1a/get": "1" * 64} and files["b.py"].sources == {}
+    assert "sources" not in json.loads((tmp_path / ".specloom/manifest.json").read_text())["files"]["b.py"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from specloom.core.cursor import Cursor
 from specloom.core.findings import Position
-from specloom.core.navigation import cursor_at, is_json
+from specloom.core.navigation import cursor_at, is_json, lines_of
 
 _OPERATION = [
     "tags",
@@ -294,7 +294,7 @@ def _ref_targets(path: str, components: Mapping[str, Mapping[str, list[str]]], p
 
 def _present_keys(text: str, pos: Position, cursor: Cursor) -> set[str]:
     """Keys already written at the cursor's indent around it (YAML), so they are not offered again."""
-    lines = text.split("\n")
+    lines = lines_of(text)
     if pos.line >= len(lines):
         return set()
     line = lines[pos.line]
@@ -320,7 +320,7 @@ _STATUS_LINE = re.compile(r"^[ \t>*+-]*[*_]*status[*_]*[ \t]*:[ \t]*", re.IGNORE
 
 
 def _adr_completions(text: str, pos: Position) -> list[Completion]:
-    lines = text.split("\n")
+    lines = lines_of(text)
     if pos.line >= len(lines):
         return []
     line = lines[pos.line][: pos.character]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,15 +28,32 @@ _GRAPHQL_DEFINITION = re.compile(r"\b(type|interface|union|enum|input|scalar)\s+
 _MEMO_FILES = 64
 
 
+_LINES: OrderedDict[int, tuple[str, list[str]]] = OrderedDict()  # id(text) -> (text, its lines)
+_LINES_LOCK = threading.Lock()  # requests run in worker threads
+
+
+def lines_of(text: str) -> list[str]:
+    """The text's lines, split once per text object (a big spec has ~100,000)."""
+    with _LINES_LOCK:
+        kept = _LINES.get(id(text))
+        if kept is not None and kept[0] is text:
+            return kept[1]
+    lines = text.split("\n")
+    with _LINES_LOCK:
+        _LINES[id(text)] = (text, lines)
+        while len(_LINES) > _MEMO_FILES:
+            _LINES.popitem(last=False)
+    return lines
+
+
 def is_json(path: str, text: str) -> bool:
     return path.lower().endswith(".json") or text.lstrip()[:1] in ("{", "[")
 
 
 def cursor_at(path: str, text: str, pos: Position) -> Cursor:
-    lines = text.split("\n")
     if is_json(path, text):
         return json_cursor(text, SourceText(path, text).offset(pos))
-    return yaml_cursor(lines, pos.line, pos.character)
+    return yaml_cursor(lines_of(text), pos.line, pos.character)
 
 
 # --- `$ref` sites ---------------------------------------------------------------
@@ -88,7 +106,7 @@ def ref_sites(path: str, text: str) -> list[RefSite]:
         return kept[1]
     sites = []
     if "$ref" in text:
-        for number, line in enumerate(text.split("\n")):
+        for number, line in enumerate(lines_of(text)):
             if "$ref" not in line:
                 continue
             for m in _REF.finditer(line):
@@ -121,6 +139,16 @@ def ref_at(path: str, text: str, pos: Position) -> RefSite | None:
 _LOCATORS: OrderedDict[str, tuple[str, Locator]] = OrderedDict()
 
 
+def share_locator(path: str, text: str, locator: Locator) -> None:
+    """Reuse a locator an analysis already built for exactly this text (its line facts are costly on big files)."""
+    path = os.path.abspath(path)
+    kept = _LOCATORS.get(path)
+    if kept is None or kept[0] is not text:
+        _LOCATORS[path] = (text, locator)
+        while len(_LOCATORS) > _MEMO_FILES:
+            _LOCATORS.popitem(last=False)
+
+
 def locate(path: str, text: str, parts: tuple[str, ...] | list[str]) -> Located | None:
     path = os.path.abspath(path)
     kept = _LOCATORS.get(path)
@@ -136,7 +164,7 @@ def locate(path: str, text: str, parts: tuple[str, ...] | list[str]) -> Located 
 def _key_name_range(text: str, located: Located) -> Range:
     """The key's range without its quotes."""
     key = located.key
-    source_line = text.split("\n", key.start.line + 1)[key.start.line] if key.start.line == key.end.line else ""
+    source_line = lines_of(text)[key.start.line] if key.start.line == key.end.line else ""
     written = source_line[key.start.character : key.end.character]
     if len(written) >= 2 and written[0] in "\"'" and written[-1] == written[0]:
         return Range.of(key.start.line, key.start.character + 1, key.end.line, key.end.character - 1)
@@ -168,7 +196,8 @@ def symbol_at(path: str, text: str, pos: Position) -> Symbol | None:
         if site.target_path is None or len(site.parts) < 3 or site.parts[0] != "components":
             return None
         return Symbol("component", site.parts[2], site.target_path, site.parts[:3], site.segment_range(2))
-    line = text.split("\n")[pos.line] if pos.line < len(text.split("\n")) else ""
+    lines = lines_of(text)
+    line = lines[pos.line] if pos.line < len(lines) else ""
     for m in _OPERATION_ID.finditer(line):
         if m.start(3) <= pos.character <= m.end(3):
             return Symbol("operationId", m.group(3), range=Range.of(pos.line, m.start(3), pos.line, m.end(3)))
@@ -230,8 +259,9 @@ def operation_id_sites(name: str, texts: Mapping[str, str]) -> list[tuple[Locati
     for path, text in texts.items():
         if name not in text or "operationId" not in text:
             continue
-        lines = text.split("\n")
-        for number, line in enumerate(lines):
+        for number, line in enumerate(lines_of(text)):
+            if "operationId" not in line:
+                continue
             for m in _OPERATION_ID.finditer(line):
                 if m.group(3) != name:
                     continue
@@ -270,7 +300,7 @@ def security_uses(scheme: str, texts: Mapping[str, str]) -> list[Location]:
     for path, text in texts.items():
         if scheme not in text:
             continue
-        for number, line in enumerate(text.split("\n")):
+        for number, line in enumerate(lines_of(text)):
             if scheme not in line:
                 continue
             for m in (
@@ -346,7 +376,7 @@ def rename(path: str, text: str, pos: Position, new_name: str, texts: Mapping[st
 
 
 def graphql_word_at(text: str, pos: Position) -> tuple[str, Range] | None:
-    lines = text.split("\n")
+    lines = lines_of(text)
     if pos.line >= len(lines):
         return None
     where = _word_range(lines[pos.line], pos)
@@ -360,7 +390,7 @@ def graphql_definitions(texts: Mapping[str, str]) -> dict[str, Location]:
     for path, text in texts.items():
         if not path.lower().endswith((".graphql", ".gql", ".graphqls")):
             continue
-        for number, line in enumerate(text.split("\n")):
+        for number, line in enumerate(lines_of(text)):
             for m in _GRAPHQL_DEFINITION.finditer(line.split("#", 1)[0]):
                 out.setdefault(m.group(2), Location(path, Range.of(number, m.start(2), number, m.end(2))))
     return out
@@ -373,7 +403,7 @@ def graphql_references(name: str, texts: Mapping[str, str]) -> list[Location]:
         if not path.lower().endswith((".graphql", ".gql", ".graphqls")) or name not in text:
             continue
         in_string = False
-        for number, line in enumerate(text.split("\n")):
+        for number, line in enumerate(lines_of(text)):
             if line.count('"""') % 2:
                 in_string = not in_string
                 continue

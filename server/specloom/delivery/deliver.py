@@ -97,6 +97,7 @@ class FileAction:
     producer: str = ""
     conflicts: list[Conflict] = field(default_factory=list)
     note: str = ""
+    sources: dict[str, str] = field(default_factory=dict)  # spec pointer -> element hash, for the manifest
 
     def to_json(self) -> dict:
         out: dict = {"path": self.path, "kind": self.kind.value}
@@ -171,8 +172,11 @@ def plan_delivery(
     files: Mapping[str, str],
     manifest: Manifest | None = None,
     producers: Mapping[str, str] | None = None,
+    sources: Mapping[str, dict[str, str]] | None = None,
 ) -> DeliveryPlan:
     """Classify each generated file (relative path → content) against the target; writes nothing.
+
+    `sources` (path → {spec pointer: element hash}) is recorded in the manifest with each file.
 
     Raises UnsafePath for a path that could land outside the target, and DeliveryError while an interrupted
     delivery is pending (its files are half old, half new, so nothing sensible can be planned against them).
@@ -198,7 +202,9 @@ def plan_delivery(
     actions = []
     for rel, (path, generated) in wanted.items():
         producer = (producers or {}).get(path, "unknown")
-        actions.append(_classify(target, rel, generated, producer, manifest.files.get(rel)))
+        action = _classify(target, rel, generated, producer, manifest.files.get(rel))
+        action.sources = dict((sources or {}).get(path, {}))
+        actions.append(action)
     for rel in manifest.files.keys() - wanted.keys():
         if os.path.lexists(target / rel):
             note = "no longer generated; left in place, delete it if you do not need it"
@@ -389,7 +395,8 @@ def _next_manifest(plan: DeliveryPlan, spec_info: SpecInfo, packs: Mapping[str, 
     for action in plan.actions:
         if action.kind in _RECORDED:
             # The base is the generation, not the merge: the next merge must see the user's edits as edits.
-            files[action.path] = FileRecord(sha256_text(action.generated), action.producer, action.generated)
+            record = FileRecord(sha256_text(action.generated), action.producer, action.generated, action.sources)
+            files[action.path] = record
         elif action.kind is Kind.STALE:
             files[action.path] = plan.manifest.files[action.path]
     now = datetime.now(UTC).isoformat(timespec="seconds")

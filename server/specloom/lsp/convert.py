@@ -13,11 +13,14 @@ from specloom.core.rules import RULES
 
 
 def _utf16(line: str, character: int) -> int:
-    prefix = line[:character]
-    return character + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+    if line.isascii():
+        return character
+    return len(line[:character].encode("utf-16-le")) // 2
 
 
 def _code_points(line: str, units: int) -> int:
+    if line.isascii():
+        return min(units, len(line))
     count = 0
     for index, ch in enumerate(line):
         if count >= units:
@@ -79,36 +82,17 @@ def to_code_action(finding: Finding, diagnostic: types.Diagnostic, uri: str, lin
     )
 
 
-def _lines_of(text: str, r: Range) -> list[str]:
-    """The lines a range touches (others empty): enough to convert it without splitting a big text."""
-    lines = [""] * (r.end.line + 1)
-    start = 0
-    for _ in range(r.start.line):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return lines
-    for number in range(r.start.line, r.end.line + 1):
-        end = text.find("\n", start)
-        lines[number] = text[start : end if end != -1 else len(text)]
-        if end == -1:
-            break
-        start = end + 1
-    return lines
+def to_lsp_location(location: Location, lines: list[str], uri_of) -> types.Location:
+    return types.Location(uri=uri_of(location.path), range=to_lsp_range(location.range, lines))
 
 
-def to_lsp_location(location: Location, text: str, uri_of) -> types.Location:
-    return types.Location(
-        uri=uri_of(location.path), range=to_lsp_range(location.range, _lines_of(text, location.range))
-    )
-
-
-def to_workspace_edit(edits: dict[str, list[TextEdit]], texts, uri_of) -> types.WorkspaceEdit:
-    """One edit over several files; `texts` maps each path to the text the edits were computed on."""
+def to_workspace_edit(edits: dict[str, list[TextEdit]], lines_of, uri_of) -> types.WorkspaceEdit:
+    """One edit over several files; `lines_of(path)` gives the lines the edits were computed on."""
     changes = {}
     for path, file_edits in edits.items():
-        text = texts[path]
+        lines = lines_of(path)
         changes[uri_of(path)] = [
-            types.TextEdit(range=to_lsp_range(e.range, _lines_of(text, e.range)), new_text=e.new_text)
+            types.TextEdit(range=to_lsp_range(e.range, lines), new_text=e.new_text)
             for e in sorted(file_edits, key=lambda e: e.range.start)
         ]
     return types.WorkspaceEdit(changes=changes)

@@ -246,9 +246,12 @@ def create_server() -> SpecloomServer:
         return await asyncio.to_thread(completion.completions, texts, uri, params.position, analysis)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    async def document_symbol(ls: SpecloomServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+    async def document_symbol(ls: SpecloomServer, params: types.DocumentSymbolParams):
         analysis = await ls.diagnostics.current(params.text_document.uri)
-        return await asyncio.to_thread(navigation.document_symbols, analysis)
+        outline = await asyncio.to_thread(navigation.document_symbols, analysis)
+        if ls.caps.hierarchical_symbols:
+            return outline
+        return navigation.flat_symbols(outline, params.text_document.uri)
 
     @server.feature(types.WORKSPACE_SYMBOL)
     async def workspace_symbol(ls: SpecloomServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
@@ -258,7 +261,7 @@ def create_server() -> SpecloomServer:
     @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
     async def folding_range(ls: SpecloomServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
         analysis = await ls.diagnostics.current(params.text_document.uri)
-        return await asyncio.to_thread(navigation.folding_ranges, analysis)
+        return await asyncio.to_thread(navigation.folding_ranges, analysis, ls.caps.folding_range_limit)
 
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, navigation.SEMANTIC_LEGEND)
     async def semantic_tokens(ls: SpecloomServer, params: types.SemanticTokensParams) -> types.SemanticTokens:

@@ -27,9 +27,8 @@ class Capabilities:
     work_done_progress: bool = False
     code_lens_refresh: bool = False
     creates_files_by_edit: bool = False  # workspace edits with documentChanges and CreateFile
-    prepare_rename: bool = False
     hierarchical_symbols: bool = False
-    snippets: bool = False
+    folding_range_limit: int | None = None
 
     @classmethod
     def of(cls, caps: types.ClientCapabilities | None) -> Capabilities:
@@ -49,9 +48,8 @@ class Capabilities:
             code_lens_refresh=bool(get("workspace.code_lens.refresh_support")),
             creates_files_by_edit=bool(get("workspace.workspace_edit.document_changes"))
             and types.ResourceOperationKind.Create in operations,
-            prepare_rename=bool(get("text_document.rename.prepare_support")),
             hierarchical_symbols=bool(get("text_document.document_symbol.hierarchical_document_symbol_support")),
-            snippets=bool(get("text_document.completion.completion_item.snippet_support")),
+            folding_range_limit=get("text_document.folding_range.range_limit"),
         )
 
 

@@ -19,6 +19,7 @@ from specloom.lsp.features.navigation import Texts, _position
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_SIBLING_BYTES = 8 * 1024 * 1024
+MAX_ITEMS = 200
 _KINDS = {
     "reference": types.CompletionItemKind.Reference,
     "key": types.CompletionItemKind.Property,
@@ -90,7 +91,9 @@ def completions(texts: Texts, uri: str, pos: types.Position, analysis: Analysis 
     path, text = found
     kind = analysis.spec.kind if analysis is not None and analysis.spec is not None else None
     items = complete(path, text, _position(text, pos), lambda: components_around(path, text, analysis, texts), kind)
-    return types.CompletionList(is_incomplete=False, items=[_item(c, i, pos) for i, c in enumerate(items)])
+    # A big spec has thousands of components: the client asks again as the user types more.
+    shown = [_item(c, i, pos) for i, c in enumerate(items[:MAX_ITEMS])]
+    return types.CompletionList(is_incomplete=len(items) > MAX_ITEMS, items=shown)
 
 
 def _item(completion: Completion, order: int, pos: types.Position) -> types.CompletionItem:

@@ -19,6 +19,7 @@ from pygls.uris import to_fs_path
 
 from specloom.lsp.convert import to_diagnostic
 from specloom.lsp.documents import Analysis, analyze
+from specloom.lsp.features import drift
 
 if TYPE_CHECKING:
     from specloom.lsp.server import SpecloomServer
@@ -71,7 +72,7 @@ class Diagnostics:
             version, text, path = document.version, document.source, document.path or uri
             session.running.add(uri)
             try:
-                analysis = await asyncio.to_thread(analyze, path, text, version, ls.root(), self.open_texts(uri))
+                analysis = await asyncio.to_thread(self.analyze, path, text, version, uri)
             finally:
                 session.running.discard(uri)
         except asyncio.CancelledError:
@@ -89,6 +90,19 @@ class Diagnostics:
         if uri in session.propagate:
             session.propagate.discard(uri)
             self.recheck_dependents(path)
+
+    def analyze(self, path: str, text: str, version: int | None, uri: str) -> Analysis:
+        """Parse and check a document (in a worker thread); a generated file gets its drift notice instead."""
+        analysis = analyze(path, text, version, self.ls.root(), self.open_texts(uri))
+        if analysis.spec is None:
+            drift.add_drift(analysis, self.ls.root(), self.spec_data)
+        return analysis
+
+    def spec_data(self, path: str) -> object | None:
+        """The values of the spec at `path` as last analysed (open buffers first), else from the disk."""
+        analysis = self.session.analyses.get(self.ls.uri_of(path))
+        data = getattr(analysis.spec, "data", None) if analysis is not None else None
+        return data if data is not None else drift.spec_data_on_disk(path)
 
     def open_texts(self, skip: str) -> dict[str, str]:
         """Texts of the other open documents, which referenced-file reads must see instead of the disk."""

@@ -7,6 +7,7 @@ what the last analyses read from disk) and converts the plain results to LSP typ
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from lsprotocol import types
@@ -19,6 +20,7 @@ from specloom.lsp.documents import Analysis
 
 SEMANTIC_LEGEND = types.SemanticTokensLegend(token_types=["unresolvedReference"], token_modifiers=[])
 _UNRESOLVED = ("OAS101", "OAS102", "OAS103")
+MAX_WORKSPACE_SYMBOLS = 500
 _SYMBOL_KINDS = {
     "operation": types.SymbolKind.Method,
     "parameter": types.SymbolKind.Variable,
@@ -52,6 +54,14 @@ class Texts:
         for doc in list(open_documents.values()):
             if doc.path:
                 self.texts[os.path.abspath(doc.path)] = doc.source
+        for analysis in analyses.values():
+            resolver = getattr(analysis.spec, "resolver", None)
+            for path, doc in resolver.documents.items() if resolver is not None else ():
+                if self.texts.get(os.path.abspath(path)) is doc.source.text:  # the analysis is of this very text
+                    navigation.share_locator(path, doc.source.text, doc.locator)
+
+    def lines(self, path: str) -> list[str]:
+        return navigation.lines_of(self.texts.get(path, ""))
 
     def of(self, uri: str) -> tuple[str, str] | None:
         path = to_fs_path(uri)
@@ -63,8 +73,7 @@ class Texts:
 
 
 def _position(text: str, pos: types.Position) -> Position:
-    lines = text.split("\n", pos.line + 1)
-    return from_lsp_position(pos, lines[: pos.line + 1])
+    return from_lsp_position(pos, navigation.lines_of(text))
 
 
 def definition(texts: Texts, uri: str, pos: types.Position, analysis: Analysis | None, uri_of) -> list[types.Location]:
@@ -78,9 +87,9 @@ def definition(texts: Texts, uri: str, pos: types.Position, analysis: Analysis |
     if path.lower().endswith((".graphql", ".gql", ".graphqls")):
         word = navigation.graphql_word_at(text, where)
         target = navigation.graphql_definitions(texts.texts).get(word[0]) if word else None
-        return [to_lsp_location(target, texts.texts[target.path], uri_of)] if target else []
+        return [to_lsp_location(target, texts.lines(target.path), uri_of)] if target else []
     locations = navigation.definition(path, text, where, texts.texts)
-    return [to_lsp_location(loc, _text_of(texts, loc.path), uri_of) for loc in locations]
+    return [to_lsp_location(loc, navigation.lines_of(_text_of(texts, loc.path)), uri_of) for loc in locations]
 
 
 def _text_of(texts: Texts, path: str) -> str:
@@ -119,7 +128,7 @@ def references(texts: Texts, uri: str, pos: types.Position, include_declaration:
     else:
         symbol = navigation.symbol_at(path, text, where)
         locations = navigation.references(symbol, texts.texts, include_declaration) if symbol else []
-    return [to_lsp_location(loc, texts.texts[loc.path], uri_of) for loc in locations]
+    return [to_lsp_location(loc, texts.lines(loc.path), uri_of) for loc in locations]
 
 
 def prepare_rename(texts: Texts, uri: str, pos: types.Position):
@@ -131,8 +140,7 @@ def prepare_rename(texts: Texts, uri: str, pos: types.Position):
     if isinstance(answer, str):
         return answer
     where, name = answer
-    lines = text.split("\n", where.end.line + 1)
-    return types.PrepareRenamePlaceholder(range=to_lsp_range(where, lines), placeholder=name)
+    return types.PrepareRenamePlaceholder(range=to_lsp_range(where, navigation.lines_of(text)), placeholder=name)
 
 
 def rename(texts: Texts, uri: str, pos: types.Position, new_name: str, uri_of) -> types.WorkspaceEdit | str:
@@ -143,13 +151,50 @@ def rename(texts: Texts, uri: str, pos: types.Position, new_name: str, uri_of) -
     result = navigation.rename(path, text, _position(text, pos), new_name, texts.texts)
     if result.refused:
         return result.refused
-    return to_workspace_edit(result.edits, {**texts.texts, path: text}, uri_of)
+    return to_workspace_edit(result.edits, lambda p: navigation.lines_of(text if p == path else texts.texts[p]), uri_of)
+
+
+_KEPT: dict[tuple[str, int], tuple[Analysis, object]] = {}  # (what, id(analysis)) -> result, the last few
+_KEPT_LOCK = threading.Lock()
+
+
+def _per_analysis(what: str, analysis: Analysis, compute):
+    """An analysis never changes, so what is computed from it is kept while the editor asks again."""
+    key = (what, id(analysis))
+    with _KEPT_LOCK:
+        kept = _KEPT.get(key)
+    if kept is not None and kept[0] is analysis:
+        return kept[1]
+    result = compute(analysis)
+    with _KEPT_LOCK:
+        _KEPT[key] = (analysis, result)
+        while len(_KEPT) > 16:
+            del _KEPT[next(iter(_KEPT))]
+    return result
 
 
 def document_symbols(analysis: Analysis | None) -> list[types.DocumentSymbol]:
     """The outline: paths with their operations, components by kind; ADR parts; GraphQL types and fields."""
     if analysis is None or analysis.spec is None:
         return []
+    return _per_analysis("outline", analysis, _outline)
+
+
+def flat_symbols(outline: list[types.DocumentSymbol], uri: str) -> list[types.SymbolInformation]:
+    """The outline for clients without hierarchical symbols: each symbol with its parent's name."""
+    out = []
+    stack = [(symbol, None) for symbol in reversed(outline)]
+    while stack:
+        symbol, parent = stack.pop()
+        location = types.Location(uri=uri, range=symbol.range)
+        out.append(
+            types.SymbolInformation(name=symbol.name, kind=symbol.kind, location=location, container_name=parent)
+        )
+        stack.extend((child, symbol.name) for child in reversed(symbol.children or []))
+    return out
+
+
+def _outline(analysis: Analysis) -> list[types.DocumentSymbol]:
     lines = analysis.lines
     symbols: list[tuple[str, types.DocumentSymbol]] = []
     spec = analysis.spec
@@ -165,6 +210,8 @@ def document_symbols(analysis: Analysis | None) -> list[types.DocumentSymbol]:
                     )
                 )
     for element in analysis.elements():
+        if element.kind == "property":
+            continue  # thousands in a big spec: the outline stops at schemas
         symbols.append(
             (
                 element.pointer.lstrip("#"),
@@ -213,24 +260,42 @@ def workspace_symbols(analyses: dict[str, Analysis], query: str, uri_of) -> list
     for analysis in list(analyses.values()):
         if analysis.spec is None:
             continue
-        for element in analysis.elements():
-            if wanted in element.name.lower():
-                out.append(
-                    types.WorkspaceSymbol(
-                        name=element.name,
-                        kind=_SYMBOL_KINDS.get(element.kind, types.SymbolKind.Object),
-                        location=types.Location(
-                            uri=uri_of(analysis.path), range=to_lsp_range(element.selection_range, analysis.lines)
-                        ),
-                        container_name=os.path.basename(analysis.path),
-                    )
-                )
-    return out[:500]
+        for name, symbol in _per_analysis("symbols", analysis, lambda a: _symbols_of(a, uri_of)):
+            if wanted in name:
+                out.append(symbol)
+                if len(out) == MAX_WORKSPACE_SYMBOLS:
+                    return out
+    return out
 
 
-def folding_ranges(analysis: Analysis | None) -> list[types.FoldingRange]:
+def _symbols_of(analysis: Analysis, uri_of) -> list[tuple[str, types.WorkspaceSymbol]]:
+    uri, container = uri_of(analysis.path), os.path.basename(analysis.path)
+    return [
+        (
+            element.name.lower(),
+            types.WorkspaceSymbol(
+                name=element.name,
+                kind=_SYMBOL_KINDS.get(element.kind, types.SymbolKind.Object),
+                location=types.Location(uri=uri, range=to_lsp_range(element.selection_range, analysis.lines)),
+                container_name=container,
+            ),
+        )
+        for element in analysis.elements()
+    ]
+
+
+def folding_ranges(analysis: Analysis | None, limit: int | None = None) -> list[types.FoldingRange]:
+    """The folds, the outermost first when the client has a limit (VS Code shows at most 5,000)."""
     if analysis is None:
         return []
+    folds = _per_analysis("folds", analysis, _folds)
+    if limit is not None and len(folds) > limit:
+        folds = sorted(folds, key=lambda f: f.start_line - f.end_line)[:limit]
+        folds.sort(key=lambda f: f.start_line)
+    return folds
+
+
+def _folds(analysis: Analysis) -> list[types.FoldingRange]:
     kind = analysis.spec.kind if analysis.spec is not None else ""
     return [
         types.FoldingRange(start_line=start, end_line=end)
