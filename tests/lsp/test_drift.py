@@ -106,3 +106,19 @@ async def test_only_files_whose_sources_changed_get_the_drift_notice(client: Lan
     )
     await until_drift(client, books)
     assert "GEN001" not in await codes_after(client, security, pushed)
+
+
+async def test_a_generated_file_has_lenses_back_to_its_spec_elements(client: LanguageClient):
+    root = client.root
+    books = open_file(client, root / "generated/shelf/books.py", "python")
+    lenses = []
+    for _ in range(200):  # the lenses come from the file's analysis, which runs after the open
+        lenses = await client.text_document_code_lens_async(types.CodeLensParams(types.TextDocumentIdentifier(books)))
+        if lenses:
+            break
+        await asyncio.sleep(0.05)
+    get_line = API.split("\n").index("    get:")
+    [lens] = lenses
+    assert lens.command.title == f"from GET /books/{{id}} in api.yaml:{get_line + 1}"
+    assert lens.command.command == "specloom.openSpec"
+    assert list(lens.command.arguments[:2]) == [(root / "api.yaml").as_uri(), get_line]

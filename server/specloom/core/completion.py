@@ -158,6 +158,7 @@ VALUES: dict[tuple[str, str], list[str]] = {
     ("schema", "format"): ["int32", "int64", "float", "double", "byte", "binary", "date", "date-time", "password"],
 }
 ADR_STATUSES = ["proposed", "accepted", "rejected", "deprecated", "superseded by ", "draft"]
+MAX_REFS = 1000  # a big spec has thousands of components; the editor filters as the user types on
 _SCHEMA_CHILDREN = {"properties", "patternProperties", "definitions", "$defs"}
 _SCHEMA_LISTS = {"allOf", "oneOf", "anyOf"}
 _SCHEMA_ONE = {"items", "additionalProperties", "not", "schema"}
@@ -280,16 +281,18 @@ def _openapi_completions(path: str, text: str, pos: Position, cursor: Cursor, co
 
 
 def _ref_targets(path: str, components: Mapping[str, Mapping[str, list[str]]], prefix: str) -> list[Completion]:
-    out = []
+    """Local targets first, then the siblings'; those starting with what is typed, else all."""
+    targets = []  # (ref, detail)
     for file_path, kinds in components.items():
         relative = "" if file_path == path else os.path.relpath(file_path, os.path.dirname(path)).replace(os.sep, "/")
+        where = os.path.basename(file_path)
         for kind, names in kinds.items():
-            for name in names:
-                ref = f"{relative}#/components/{kind}/{name.replace('~', '~0').replace('/', '~1')}"
-                detail = f"{kind[:-1] if kind.endswith('s') else kind} in {os.path.basename(file_path)}"
-                out.append(Completion(ref, "reference", detail, ref))
-    matching = [c for c in out if c.label.startswith(prefix)] or out
-    return sorted(matching, key=lambda c: (c.label.startswith("#") is False, c.label))
+            detail = f"{kind[:-1] if kind.endswith('s') else kind} in {where}"
+            start = f"{relative}#/components/{kind}/"
+            targets += [(start + name.replace("~", "~0").replace("/", "~1"), detail) for name in names]
+    matching = [t for t in targets if t[0].startswith(prefix)] or targets
+    matching.sort(key=lambda t: (not t[0].startswith("#"), t[0]))
+    return [Completion(ref, "reference", detail, ref) for ref, detail in matching[:MAX_REFS]]
 
 
 def _present_keys(text: str, pos: Position, cursor: Cursor) -> set[str]:

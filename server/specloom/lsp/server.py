@@ -18,7 +18,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from specloom import __version__
 from specloom.lsp.convert import from_lsp_position, to_lsp_range
-from specloom.lsp.features import actions, completion, generation, hover, lenses, navigation, workspace
+from specloom.lsp.features import actions, completion, drift, generation, hover, lenses, navigation, workspace
 from specloom.lsp.features.diagnostics import Diagnostics
 from specloom.lsp.session import Capabilities, Session
 
@@ -85,6 +85,10 @@ class SpecloomServer(LanguageServer):
     def in_workspace(self, path: Path) -> bool:
         folders = self.folder_paths()
         return not folders or any(path.resolve().is_relative_to(folder.resolve()) for folder in folders)
+
+    def spec_analysis(self, path: str):
+        """The last analysis of the spec at `path` (open buffers first), or None."""
+        return self.session.analyses.get(self.uri_of(path))
 
     def texts(self) -> navigation.Texts:
         """Every text the session knows, open buffers first: what navigation searches."""
@@ -193,7 +197,10 @@ def create_server() -> SpecloomServer:
     async def code_lens(ls: SpecloomServer, params: types.CodeLensParams) -> list[types.CodeLens]:
         uri = params.text_document.uri
         analysis = ls.session.analyses.get(uri)
-        if analysis is None or analysis.spec is None:
+        if analysis is not None and analysis.spec is None:  # a generated file: lenses back to its spec
+            places = await asyncio.to_thread(drift.source_places, analysis.path, ls.root(), ls.spec_analysis)
+            return lenses.source_lenses(places, ls.uri_of)
+        if analysis is None:
             return []
         spec_path = str(Path(to_fs_path(uri) or uri))
         runs = await asyncio.to_thread(lambda: lenses.last_runs(ls.config(), ls.root(), spec_path))
@@ -266,6 +273,12 @@ def create_server() -> SpecloomServer:
     @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, navigation.SEMANTIC_LEGEND)
     async def semantic_tokens(ls: SpecloomServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
         return navigation.unresolved_ref_tokens(await ls.diagnostics.current(params.text_document.uri))
+
+    @server.command("specloom.openSpec")
+    async def open_spec(ls: SpecloomServer, uri: str, line: int, character: int) -> bool:
+        where = types.Range(types.Position(line, character), types.Position(line, character))
+        shown = await ls.window_show_document_async(types.ShowDocumentParams(uri, take_focus=True, selection=where))
+        return bool(shown and shown.success)
 
     @server.command("specloom.previewPlan")
     async def preview_plan(ls: SpecloomServer, uri: str) -> dict | None:

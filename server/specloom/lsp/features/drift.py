@@ -81,3 +81,36 @@ def spec_data_on_disk(path: str) -> object | None:
 
     source, _ = read_source(path)
     return load_data(source)[0] if source is not None else None
+
+
+def source_places(path: str, root: Path | None, spec_analysis_of) -> list[tuple[str, str, object]]:
+    """(title, spec path, range) of each spec element a generated file came from; reads files (a worker thread).
+
+    `spec_analysis_of(path)` is the spec's last analysis, or None (then its text is read from the disk).
+    """
+    found = generated_record(path)
+    if found is None:
+        return []
+    target, record, manifest = found
+    spec_path = spec_path_of(manifest, target, root)
+    if spec_path is None:
+        return []
+    analysis = spec_analysis_of(spec_path)
+    spec = analysis.spec if analysis is not None else None
+    if spec is None or getattr(spec, "document", None) is None:
+        from specloom.core.source import read_source
+        from specloom.core.specs import parse_source
+
+        source, _ = read_source(spec_path)
+        spec = parse_source(source, "openapi") if source is not None else None
+    if spec is None or getattr(spec, "document", None) is None:
+        return []
+    names = {"#" + e.pointer.lstrip("#"): e.name for e in spec.elements()}
+    out = []
+    for pointer in sorted(record.sources):
+        located = spec.document.locator.locate(pointer.lstrip("#"))
+        if located is not None:
+            where = located.key
+            name = names.get(pointer, pointer.lstrip("#"))
+            out.append((f"from {name} in {os.path.basename(spec_path)}:{where.start.line + 1}", spec_path, where))
+    return out

@@ -50,6 +50,22 @@ def code_lenses(analysis: Analysis | None, uri: str, runs: list) -> list[types.C
     return lenses
 
 
+def source_lenses(places: list[tuple[str, str, object]], uri_of) -> list[types.CodeLens]:
+    """On a generated file's first line, one lens per spec element it came from, opening the spec there."""
+    top = types.Range(types.Position(0, 0), types.Position(0, 0))
+    return [
+        types.CodeLens(
+            range=top,
+            command=types.Command(
+                title=title,
+                command="specloom.openSpec",
+                arguments=[uri_of(spec_path), where.start.line, where.start.character],
+            ),
+        )
+        for title, spec_path, where in places
+    ]
+
+
 def last_runs(config, root: Path | None, spec_path: str) -> list:
     """The audit records of generations from this spec, newest first; none when the store cannot be read.
 
