@@ -49,6 +49,10 @@ def test_generate_delivers_a_gated_project_and_audits_it(workspace: Path):
     assert (service / "bookstore/routes/books.py").is_file()
     manifest = json.loads((service / ".specloom/manifest.json").read_text())
     assert manifest["packs"] == {"python-fastapi": "1.1.0"} and "bookstore/app.py" in manifest["files"]
+    # Each file records a hash of the spec elements it came from, which drift is measured against.
+    books_sources = manifest["files"]["bookstore/routes/books.py"]["sources"]
+    assert any(pointer.startswith("#/paths/~1books") for pointer in books_sources)
+    assert all(len(digest) == 64 for digest in books_sources.values())
     shown = json.loads(specloom("audit", "show", report["audit_id"], "--json", cwd=workspace).stdout)
     assert shown["user_id"] == "tester@example.com" and shown["tenant_id"] == "team"
     assert shown["delivered_files"]["bookstore/app.py"] == manifest["files"]["bookstore/app.py"]["sha256"]

@@ -546,6 +546,7 @@ class _Run:
         from specloom.gates import GateConfig
 
         opts = self.opts
+        self._add_provenance()  # here, after every render or model answer, so the gates see what is delivered
         if self.staging is not None:  # a repair round stages its files afresh
             shutil.rmtree(self.staging, ignore_errors=True)
         self.staging = Path(tempfile.mkdtemp(prefix="specloom-staging-"))
@@ -596,13 +597,36 @@ class _Run:
             return False
         return True
 
+    def _add_provenance(self) -> None:
+        """Each generated file's first line names the spec and the elements it came from."""
+        from specloom.core.provenance import with_provenance
+
+        names = {"#" + e.pointer.lstrip("#"): e.name for e in self.spec.elements()}
+        spec_name = Path(self.opts.spec_path).name
+        for path, content in self.files.items():
+            pointers = [s["pointer"] for s in self.sources_by_file.get(path, []) if s.get("pointer")]
+            elements = [names[p] for p in pointers if p in names]
+            self.files[path] = with_provenance(path, content, spec_name, elements)
+
+    def _source_hashes(self) -> dict[str, dict[str, str]]:
+        """Per file, a hash of each spec element it came from: what drift is measured against later."""
+        from specloom.core.provenance import element_hashes
+
+        data = getattr(self.spec, "data", None)
+        if not data:
+            return {}
+        return {
+            path: element_hashes(data, [s["pointer"] for s in self.sources_by_file.get(path, []) if s.get("pointer")])
+            for path in self.files
+        }
+
     async def _finalize(self) -> None:
         from specloom.delivery.deliver import deliver, plan_delivery
         from specloom.delivery.manifest import SpecInfo
 
         opts, outcome = self.opts, self.outcome
         outcome.generated = dict(self.files)
-        delivery_plan = plan_delivery(opts.target, self.files, producers=self.producers)
+        delivery_plan = plan_delivery(opts.target, self.files, producers=self.producers, sources=self._source_hashes())
         outcome.diff = delivery_plan.diff()
         if opts.dry_run:
             outcome.exit_code, outcome.outcome = DELIVERED, "dry_run"

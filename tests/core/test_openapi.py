@@ -323,3 +323,22 @@ components:
     spec = openapi_from_text(text)
     assert [f.pointer for f in spec.findings if f.code in ("OAS117", "OAS118")] == ["#/paths/~1a/get/responses/403"]
     assert "no `security` applies" in next(f for f in spec.findings if f.code == "OAS118").message
+
+
+def test_no_success_response_fix_adds_a_200():
+    text = (
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n"
+        "      responses:\n        '404':\n          description: missing\n"
+    )
+    finding = next(f for f in openapi_from_text(text).findings if f.code == "OAS114")
+    fixed = openapi_from_text(apply_fix(text, finding.fix))
+    assert not [f for f in fixed.findings if f.code in ("OAS114", "OAS100", "SYN001")]
+    assert set(fixed.operation("getA").responses) == {"200", "404"}
+
+
+def test_plain_http_server_fix_switches_to_https():
+    text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nservers:\n  - url: 'http://api.example.com/v1'\npaths: {}\n"
+    finding = next(f for f in openapi_from_text(text).findings if f.code == "SEC003")
+    fixed = apply_fix(text, finding.fix)
+    assert "url: 'https://api.example.com/v1'" in fixed
+    assert not [f for f in openapi_from_text(fixed).findings if f.code == "SEC003"]

@@ -10,6 +10,7 @@ from specloom.delivery import (
     SpecInfo,
     UnsafePath,
     deliver,
+    deliver_through,
     load_manifest,
     plan_delivery,
 )
@@ -214,3 +215,66 @@ def test_generated_paths_that_collide_are_refused(tmp_path: Path):
         plan_delivery(tmp_path, {"a/b.py": "1", "a//b.py": "2"})
     with pytest.raises(UnsafePath):
         plan_delivery(tmp_path, {"a": "1", "a/b.py": "2"})
+
+
+def write_by_hand(target: Path, written: list):
+    """What an editor does with the workspace edit: writes each file itself."""
+
+    def write(actions):
+        for action in actions:
+            (target / action.path).parent.mkdir(parents=True, exist_ok=True)
+            (target / action.path).write_text(action.result)
+            written.append(action.path)
+        return None
+
+    return write
+
+
+def test_delivery_through_a_writer_records_the_manifest_once_written(tmp_path: Path):
+    written: list = []
+    plan = plan_delivery(tmp_path, {"a.py": "a\n", "pkg/b.py": "b\n"})
+    report = deliver_through(plan, tmp_path, SPEC, PACKS, write_by_hand(tmp_path, written))
+    assert report.delivered and written == ["a.py", "pkg/b.py"]
+    assert set(load_manifest(tmp_path).files) == {"a.py", "pkg/b.py"}
+    again = plan_delivery(tmp_path, {"a.py": "a\n", "pkg/b.py": "b\n"})
+    assert {a.kind for a in again.actions} == {Kind.UNCHANGED}
+
+
+def test_delivery_through_a_writer_checks_for_edits_since_planning(tmp_path: Path):
+    generate(tmp_path, {"a.py": "a\n"})
+    plan = plan_delivery(tmp_path, {"a.py": "a2\n"})
+    (tmp_path / "a.py").write_text("a mine\n")
+    written: list = []
+    report = deliver_through(plan, tmp_path, SPEC, PACKS, write_by_hand(tmp_path, written))
+    assert not report.delivered and "a.py" in report.reason and written == []
+    assert (tmp_path / "a.py").read_text() == "a mine\n"
+
+
+def test_a_refusing_writer_leaves_no_manifest_and_no_folders(tmp_path: Path):
+    target = tmp_path / "out"
+    plan = plan_delivery(target, {"a.py": "a\n"})
+    report = deliver_through(plan, target, SPEC, PACKS, lambda actions: "the user said no")
+    assert not report.delivered and report.reason == "the user said no"
+    assert not target.exists()
+
+
+def test_a_delivery_during_a_writers_delivery_is_refused_by_the_lock(tmp_path: Path):
+    generate(tmp_path, {"a.py": "a\n"})
+    plan = plan_delivery(tmp_path, {"a.py": "a2\n"})
+
+    def deliver_meanwhile(actions):
+        inner = plan_delivery(tmp_path, {"a.py": "a3\n"})
+        with pytest.raises(DeliveryError, match="Another delivery"):
+            deliver(inner, tmp_path, SPEC, PACKS)
+        return None
+
+    assert deliver_through(plan, tmp_path, SPEC, PACKS, deliver_meanwhile).delivered
+
+
+def test_the_manifest_keeps_each_files_source_hashes(tmp_path: Path):
+    sources = {"a.py": {"#/paths/~1a/get": "1" * 64}}
+    plan = plan_delivery(tmp_path, {"a.py": "a\n", "b.py": "b\n"}, sources=sources)
+    assert deliver(plan, tmp_path, SPEC, PACKS).delivered
+    files = load_manifest(tmp_path).files
+    assert files["a.py"].sources == {"#/paths/~1a/get": "1" * 64} and files["b.py"].sources == {}
+    assert "sources" not in json.loads((tmp_path / ".specloom/manifest.json").read_text())["files"]["b.py"]

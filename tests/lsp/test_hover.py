@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from specloom.lsp.documents import analyze
-from specloom.lsp.hover import planned_files_markdown
+from specloom.lsp.features.hover import planned_files_markdown
 from tests.helpers import EXAMPLES
 
 RATE_LIMITER = EXAMPLES / "adr/0003-rate-limiter.md"

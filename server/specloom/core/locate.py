@@ -3,13 +3,15 @@
 Values come from a fast loader that knows no positions, so positions are found on
 demand. Block-style YAML (nearly every hand-written spec) is located by a line scan
 that only visits the containers on the pointer's path. Anything the scan cannot be
-sure of (flow collections, aliases, complex keys, JSON) falls back to PyYAML's
+sure of (flow collections, aliases, complex keys) falls back to PyYAML's
 composer, whose node marks are exact but cost ~1 s on a 3 MB spec, so it runs at
-most once per document and only when needed.
+most once per document and only when needed. JSON is located through tree-sitter's
+JSON grammar instead (one pass in C with exact byte ranges, ~20x faster than the composer).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -326,12 +328,86 @@ class _ComposedLocator:
         return self.source.span(node.start_mark.index, node.end_mark.index)
 
 
+class JsonTreeLocator:
+    """Exact positions in JSON from tree-sitter's JSON grammar: one pass in C, byte ranges for every node.
+
+    Keys are matched by their decoded text; of duplicate keys the first is found, as the composer does.
+    """
+
+    def __init__(self, source: SourceText):
+        import tree_sitter
+        import tree_sitter_json
+
+        self.source = source
+        self._data = source.text.encode("utf-8")
+        self._ascii = len(self._data) == len(source.text)
+        parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))
+        self.root = parser.parse(self._data).root_node
+        self._pairs: dict[int, dict[str, object]] = {}  # object node id -> key -> its first pair
+
+    def locate(self, parts: list[str]) -> Located | None:
+        node = next((c for c in self.root.named_children if c.type != "comment"), None)
+        key_node = None
+        for part in parts:
+            if node is None:
+                return None
+            if node.type == "object":
+                pair = self._members(node).get(part)
+                if pair is None:
+                    return None
+                key_node, node = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            elif node.type == "array":
+                items = [c for c in node.named_children if c.type != "comment"]
+                if not part.isdigit() or int(part) >= len(items):
+                    return None
+                node = key_node = items[int(part)]
+            else:
+                return None
+        if node is None or node.type == "ERROR":
+            return None
+        value = self._range(node)
+        key = self._range(key_node) if key_node is not None else value
+        return Located(key, value, Range(min(key.start, value.start), max(key.end, value.end)))
+
+    def _members(self, node) -> dict[str, object]:
+        members = self._pairs.get(node.id)
+        if members is None:
+            members = {}
+            for pair in node.named_children:
+                key = pair.child_by_field_name("key") if pair.type == "pair" else None
+                if key is not None:
+                    members.setdefault(self._key_text(key), pair)
+            self._pairs[node.id] = members
+        return members
+
+    def _key_text(self, key) -> str:
+        raw = self._data[key.start_byte : key.end_byte].decode("utf-8", "replace")
+        if "\\" not in raw:
+            return raw[1:-1] if raw[:1] == '"' else raw
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw.strip('"')
+
+    def _range(self, node) -> Range:
+        if self._ascii:
+            return self.source.span(node.start_byte, node.end_byte)
+        return Range(self._position(node.start_point), self._position(node.end_point))
+
+    def _position(self, point) -> Position:
+        row, column = point
+        line = self.source.line_text(row).encode("utf-8")
+        return Position(row, len(line[:column].decode("utf-8", "replace")))
+
+
 class Locator:
     """Pointer -> Located for one document, caching what it learns."""
 
     def __init__(self, source: SourceText, is_json: bool = False):
         self.source = source
         self._lines = YamlLineLocator(source.text.split("\n")) if not is_json else None
+        self._is_json = is_json
+        self._json_tree: JsonTreeLocator | None = None
         self._composed: _ComposedLocator | None = None
         self._compose_failed = False
         self._cache: dict[str, Located | None] = {}
@@ -346,7 +422,11 @@ class Locator:
                 found = self._lines.locate(parts)
             except (_Unsure, IndexError):
                 found = None
-        if found is None:
+        elif self._is_json:
+            if self._json_tree is None:
+                self._json_tree = JsonTreeLocator(self.source)
+            found = self._json_tree.locate(parts)
+        if found is None and not self._is_json:
             found = self._locate_composed(parts)
         self._cache[pointer] = found
         return found

@@ -118,9 +118,32 @@ RULES: dict[str, Rule] = {
         # User stories
         Rule("STY001", "story-form", _E, "The story is not in the form 'As a …, I want …, so that …'."),
         Rule("STY002", "story-no-criteria", _E, "The story has no acceptance criteria list."),
+        # Generated code
+        Rule(
+            "GEN001",
+            "generated-file-drift",
+            _I,
+            "A spec element this generated file came from changed since it was generated; regenerate it.",
+        ),
+        # Quality gates of the last generation, published on the spec elements that produced the failing file
+        Rule("GATE-syntax", "gate-syntax", _E, "A generated file does not parse."),
+        Rule("GATE-style", "gate-style", _E, "A generated file fails `ruff check` or `ruff format --check`."),
+        Rule("GATE-security", "gate-security", _E, "bandit or detect-secrets flags a generated file."),
+        Rule("GATE-tests", "gate-tests", _E, "The generated tests fail, or cover less than the coverage threshold."),
+        Rule(
+            "GATE-template-security",
+            "gate-template-security",
+            _E,
+            "A template pack holds a forbidden construct, so it was refused and nothing was generated.",
+        ),
     )
 }
 
 
 def rule(code: str) -> Rule:
     return RULES[code]
+
+
+def gate_code(gate: str) -> str:
+    """The finding code of a failure in the quality gate named `gate`."""
+    return f"GATE-{gate}"

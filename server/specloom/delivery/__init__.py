@@ -8,6 +8,7 @@ from specloom.delivery.deliver import (
     Kind,
     Recovery,
     deliver,
+    deliver_through,
     plan_delivery,
     recover,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "SpecInfo",
     "UnsafePath",
     "deliver",
+    "deliver_through",
     "load_manifest",
     "merge3",
     "plan_delivery",

@@ -35,7 +35,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -97,6 +97,7 @@ class FileAction:
     producer: str = ""
     conflicts: list[Conflict] = field(default_factory=list)
     note: str = ""
+    sources: dict[str, str] = field(default_factory=dict)  # spec pointer -> element hash, for the manifest
 
     def to_json(self) -> dict:
         out: dict = {"path": self.path, "kind": self.kind.value}
@@ -171,8 +172,11 @@ def plan_delivery(
     files: Mapping[str, str],
     manifest: Manifest | None = None,
     producers: Mapping[str, str] | None = None,
+    sources: Mapping[str, dict[str, str]] | None = None,
 ) -> DeliveryPlan:
     """Classify each generated file (relative path → content) against the target; writes nothing.
+
+    `sources` (path → {spec pointer: element hash}) is recorded in the manifest with each file.
 
     Raises UnsafePath for a path that could land outside the target, and DeliveryError while an interrupted
     delivery is pending (its files are half old, half new, so nothing sensible can be planned against them).
@@ -198,7 +202,9 @@ def plan_delivery(
     actions = []
     for rel, (path, generated) in wanted.items():
         producer = (producers or {}).get(path, "unknown")
-        actions.append(_classify(target, rel, generated, producer, manifest.files.get(rel)))
+        action = _classify(target, rel, generated, producer, manifest.files.get(rel))
+        action.sources = dict((sources or {}).get(path, {}))
+        actions.append(action)
     for rel in manifest.files.keys() - wanted.keys():
         if os.path.lexists(target / rel):
             note = "no longer generated; left in place, delete it if you do not need it"
@@ -283,6 +289,42 @@ def deliver(plan: DeliveryPlan, target: Path, spec_info: SpecInfo, packs: Mappin
     return DeliveryReport(True, plan.actions, skipped=skipped)
 
 
+def deliver_through(
+    plan: DeliveryPlan,
+    target: Path,
+    spec_info: SpecInfo,
+    packs: Mapping[str, str],
+    write: Callable[[list[FileAction]], str | None],
+) -> DeliveryReport:
+    """Deliver with `write` (say, an editor's workspace edit) in place of the staged moves.
+
+    The same lock, recovery and changed-since-planned check as `deliver`; `write` gets the actions to
+    write and returns why it did not (None: written). Only then is the manifest recorded.
+    """
+    target = Path(target)
+    if plan.blocked:
+        reason = f"{len(plan.conflicts)} file(s) clash with your edits or with files specloom did not create"
+        return DeliveryReport(False, plan.actions, reason)
+    created = [p for p in (target, target / STATE_DIR) if not p.exists()]
+    target.mkdir(parents=True, exist_ok=True)
+    state = _state_dir(target, create=True)
+    with _locked(state):
+        _finish_pending(target, state)
+        if changed := _changed_since_plan(plan, target):
+            reason = f"{changed} changed after the delivery was planned; nothing was written, plan again"
+            return DeliveryReport(False, plan.actions, reason)
+        refused = write([a for a in plan.actions if a.kind in WRITTEN])
+        if refused is None:
+            write_manifest(target, _next_manifest(plan, spec_info, packs))
+            return DeliveryReport(True, plan.actions)
+    if created:  # nothing was delivered: take away the folders made for the lock, if they are still empty
+        with contextlib.suppress(OSError):
+            (state / "lock").unlink()
+            for folder in reversed(created):
+                folder.rmdir()
+    return DeliveryReport(False, plan.actions, refused)
+
+
 def recover(target: Path) -> Recovery:
     """Finish a delivery a crash interrupted (roll forward) and remove what an unfinished staging left behind."""
     target = Path(target)
@@ -353,7 +395,8 @@ def _next_manifest(plan: DeliveryPlan, spec_info: SpecInfo, packs: Mapping[str, 
     for action in plan.actions:
         if action.kind in _RECORDED:
             # The base is the generation, not the merge: the next merge must see the user's edits as edits.
-            files[action.path] = FileRecord(sha256_text(action.generated), action.producer, action.generated)
+            record = FileRecord(sha256_text(action.generated), action.producer, action.generated, action.sources)
+            files[action.path] = record
         elif action.kind is Kind.STALE:
             files[action.path] = plan.manifest.files[action.path]
     now = datetime.now(UTC).isoformat(timespec="seconds")

@@ -6,7 +6,11 @@ Shape (version 1)::
      "spec": {"path": "...", "hash": "..."},
      "packs": {"python-fastapi": "1.1.0"},
      "generated_at": "2025-01-01T00:00:00+00:00",
-     "files": {"src/app.py": {"sha256": "...", "producer": "template:python-fastapi@1.1.0", "base": "..."}}}
+     "files": {"src/app.py": {"sha256": "...", "producer": "template:python-fastapi@1.1.0", "base": "...",
+                              "sources": {"#/paths/~1books/get": "<sha256 of that element>"}}}}
+
+`sources` (optional) holds a hash of each spec element the file was generated from (`core.provenance`),
+so a later spec edit marks only the files whose own elements changed.
 
 `base` is the exact generated content, the base of the next three-way merge. It is stored inline rather than
 as separate files under `.specloom/base/`: then the file list, the hashes and the bases change together in
@@ -54,6 +58,7 @@ class FileRecord:
     sha256: str
     producer: str
     base: str
+    sources: dict[str, str] = field(default_factory=dict, compare=False)  # spec pointer -> element hash
 
 
 @dataclass(slots=True)
@@ -71,6 +76,7 @@ class Manifest:
             "generated_at": self.generated_at,
             "files": {
                 rel: {"sha256": r.sha256, "producer": r.producer, "base": r.base}
+                | ({"sources": dict(sorted(r.sources.items()))} if r.sources else {})
                 for rel, r in sorted(self.files.items())
             },
         }
@@ -112,7 +118,8 @@ def parse_manifest(path: Path, raw: bytes) -> Manifest:
         for rel, record in data["files"].items():
             # A manifest is input too: a hostile one must not steer delivery outside the target.
             safe_relative(rel)
-            files[rel] = FileRecord(_text(record["sha256"]), _text(record["producer"]), _text(record["base"]))
+            sources = {_text(k): _text(v) for k, v in record.get("sources", {}).items()}
+            files[rel] = FileRecord(_text(record["sha256"]), _text(record["producer"]), _text(record["base"]), sources)
             if sha256_text(files[rel].base) != files[rel].sha256:
                 raise ManifestError(path, f"is corrupt: the stored base of {rel!r} does not match its sha256")
         return Manifest(

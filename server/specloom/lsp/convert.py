@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from specloom.core.findings import Finding, Position, Range
+from specloom.core.findings import Finding, Location, Position, Range, TextEdit
 from specloom.core.rules import RULES
 
 
 def _utf16(line: str, character: int) -> int:
-    prefix = line[:character]
-    return character + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+    if line.isascii():
+        return character
+    return len(line[:character].encode("utf-16-le")) // 2
 
 
 def _code_points(line: str, units: int) -> int:
+    if line.isascii():
+        return min(units, len(line))
     count = 0
     for index, ch in enumerate(line):
         if count >= units:
@@ -77,3 +80,19 @@ def to_code_action(finding: Finding, diagnostic: types.Diagnostic, uri: str, lin
         is_preferred=True,
         edit=types.WorkspaceEdit(changes={uri: edits}),
     )
+
+
+def to_lsp_location(location: Location, lines: list[str], uri_of) -> types.Location:
+    return types.Location(uri=uri_of(location.path), range=to_lsp_range(location.range, lines))
+
+
+def to_workspace_edit(edits: dict[str, list[TextEdit]], lines_of, uri_of) -> types.WorkspaceEdit:
+    """One edit over several files; `lines_of(path)` gives the lines the edits were computed on."""
+    changes = {}
+    for path, file_edits in edits.items():
+        lines = lines_of(path)
+        changes[uri_of(path)] = [
+            types.TextEdit(range=to_lsp_range(e.range, lines), new_text=e.new_text)
+            for e in sorted(file_edits, key=lambda e: e.range.start)
+        ]
+    return types.WorkspaceEdit(changes=changes)

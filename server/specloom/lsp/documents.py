@@ -20,6 +20,7 @@ class Analysis:
     lines: list[str]
     spec: SpecDocument | None
     findings: list[Finding]
+    text: str = ""  # the text analysed, as one string (navigation scans it)
     gate_findings: list[Finding] = field(default_factory=list)  # from the last generation, cleared by a passing one
     dependencies: frozenset[str] = frozenset()  # absolute paths of the files this analysis read or links to
     _plan: tuple[object, object] | None = None  # (options, plan): settings can change under a kept analysis
@@ -75,9 +76,10 @@ def analyze(
     kind = detect_kind(path, text)
     lines = source.text.split("\n")
     if kind is None:
-        return Analysis(path, version, lines, None, [])
+        return Analysis(path, version, lines, None, [], source.text)
     spec = parse_source(source, kind, workspace_root, open_texts=open_texts)
-    return Analysis(path, version, lines, spec, spec.findings, dependencies=_dependencies(spec, workspace_root))
+    dependencies = _dependencies(spec, workspace_root)
+    return Analysis(path, version, lines, spec, spec.findings, source.text, dependencies=dependencies)
 
 
 def _dependencies(spec: SpecDocument, workspace_root: Path | None) -> frozenset[str]:

@@ -511,6 +511,7 @@ def _check_responses(checker: _Checker, op: Operation, raw: dict, covered: set[s
             "know what success looks like.",
             pointer,
             suggestion="Declare the success response, e.g. `'200': {description: OK}`.",
+            fix=_insert_children_fix(checker.spec, pointer, ["'200':", "  description: OK"], "Add a '200' response"),
         )
 
 
@@ -739,6 +740,7 @@ def _check_text(spec: OpenAPISpec, checker: _Checker) -> None:
                 f"/servers/{index}/url",
                 at="value",
                 suggestion="Use https:// for every non-local server.",
+                fix=_replace_scalar_fix(spec.document, f"/servers/{index}/url", "http://", "https://"),
             )
     for code, pointer, message, arguments in _per_entry("text", spec.path, spec.data, _text_findings):
         checker.add(code, message, pointer, **arguments)
@@ -846,12 +848,17 @@ def _indent_of_children(spec: OpenAPISpec, pointer: str) -> tuple[int, int] | No
 
 
 def _insert_child_fix(spec: OpenAPISpec, pointer: str, line_text: str, title: str) -> Fix | None:
+    return _insert_children_fix(spec, pointer, [line_text], title)
+
+
+def _insert_children_fix(spec: OpenAPISpec, pointer: str, lines: list[str], title: str) -> Fix | None:
+    """Lines inserted as the first children of the block mapping at `pointer` (indented to its keys)."""
     place = _indent_of_children(spec, pointer)
     if place is None:
         return None
     after, indent = place
     at = Range.of(after + 1, 0, after + 1, 0)
-    return Fix(title, (TextEdit(at, " " * indent + line_text + "\n"),))
+    return Fix(title, (TextEdit(at, "".join(" " * indent + line + "\n" for line in lines)),))
 
 
 def _add_response_fix(spec: OpenAPISpec, op: Operation, code: str, description: str) -> Fix | None:

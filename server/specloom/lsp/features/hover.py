@@ -22,6 +22,20 @@ _FENCE_LANGUAGE = {
 }
 
 
+def hover_markdown(analysis, position, config, root) -> tuple[str, Element] | None:
+    """The hover of the element at `position` (a core Position) under `config`; reads files, so run it in a thread."""
+    if analysis is None or analysis.spec is None:
+        return None
+    element = analysis.element_at(position)
+    if element is None:
+        return None
+    from specloom.templates.layout import PlanOptions
+
+    target = root / config.generation.output_dir if root is not None else None
+    text = planned_files_markdown(analysis, element, target, PlanOptions.from_config(config, root))
+    return (text, element) if text is not None else None
+
+
 def planned_files_markdown(analysis, element: Element, target_root=None, options=None) -> str | None:
     """The planned files of `element` with their state in the target, and the first lines of the main one."""
     plan = analysis.plan(options)

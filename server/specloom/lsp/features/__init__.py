@@ -1,0 +1,1 @@
+"""One module per LSP feature group: plain classes and functions; the server only wires them."""
