@@ -474,8 +474,8 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
         builder.model(name)
     for res in resources.values():
         if not res.item_model:
-            ops = ", ".join(f"{op.operation_id} ({op.method.upper()} {op.path})" for op in res.ops)
-            builder.gaps.append(f"{res.collection_path}: no operation returns a named item schema, so {ops} stay out")
+            left = ", ".join(f"{op.operation_id} ({op.method.upper()} {op.path})" for op in res.ops)
+            builder.gaps.append(f"{res.collection_path}: no operation returns a named item schema, so {left} stay out")
             continue
         item = builder.model(res.item_model)
         names = {f.name for f in item.fields}
