@@ -12,7 +12,7 @@ from specloom.context import build_context, code_budget, existing_files, relevan
 from specloom.delivery.deliver import deliver, plan_delivery
 from specloom.delivery.manifest import SpecInfo
 from specloom.lsp.documents import analyze
-from specloom.lsp.hover import planned_files_markdown
+from specloom.lsp.features.hover import planned_files_markdown
 from tests.helpers import EXAMPLES
 
 RATE_LIMITER = EXAMPLES / "adr/0003-rate-limiter.md"

@@ -71,11 +71,16 @@ class PlanError(ValueError):
 
 
 def plan(
-    spec: SpecDocument, operations: list[str] | None = None, language: str = "python", framework: str | None = None
+    spec: SpecDocument,
+    operations: list[str] | None = None,
+    language: str = "python",
+    framework: str | None = None,
+    lay_out: bool = True,
 ) -> Plan:
+    """`lay_out=False`: a pack lays the OpenAPI files out (templates/layout.py), so only the selection is checked."""
     result = Plan(spec.path, spec.kind, language, framework_for(language, framework))
     if spec.kind == "openapi":
-        _plan_openapi(spec, operations, result)
+        _plan_openapi(spec, operations, result, lay_out)
     elif spec.kind == "adr":
         _plan_adr(spec, result)
     elif spec.kind == "graphql":
@@ -98,7 +103,7 @@ def _ext(language_name: str) -> str:
     return language(language_name).extension
 
 
-def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
+def _plan_openapi(spec, selection: list[str] | None, result: Plan, lay_out: bool) -> None:
     """The layout a model is asked for; where a pack renders the spec, its backend lays the files out instead."""
     ops = spec.operations
     if selection:
@@ -108,6 +113,8 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan) -> None:
             raise PlanError(f"Unknown operation(s): {', '.join(unknown)}. Known: {', '.join(sorted(known))}.")
         chosen = set(selection)
         ops = [op for op in ops if op.operation_id in chosen]
+    if not lay_out:
+        return
     lang = language(result.language)
     package = snake(spec.title or "api")
     info = [plan_source(spec, "/info")] if "info" in spec.data else []

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from specloom.backends import PackBackend, Rendering, backend_for
+from specloom.core.languages import framework_for
 from specloom.core.locate import join_pointer
 from specloom.core.plan import Plan, PlannedFile, plan, plan_source
 from specloom.templates.packs import Pack, PackError
@@ -58,10 +59,12 @@ class TemplateChoice:
 def plan_generation(spec, options: PlanOptions | None = None) -> Plan:
     """The core plan, with the template pack's files as that pack will render them."""
     options = options or PlanOptions()
-    result = plan(spec, options.operations, options.language, options.framework)
+    framework = framework_for(options.language, options.framework)
+    backend = backend_for(options.language, framework) if spec.kind == "openapi" else None
+    # Where a pack lays the files out, the core's own layout would only be thrown away.
+    result = plan(spec, options.operations, options.language, options.framework, lay_out=backend is None)
     if spec.kind != "openapi":
         return result
-    backend = backend_for(result.language, result.framework)
     if backend is None:
         result.notes.append(
             f"No template pack for {result.language}/{result.framework}: every file comes from an AI provider."
@@ -70,6 +73,8 @@ def plan_generation(spec, options: PlanOptions | None = None) -> Plan:
     choice = _choose_pack(backend, options)
     result.template = choice
     if choice.pack is None:
+        available = ", ".join(p.ref for p in choice.available) or "none"
+        result.notes.append(f"No usable {backend.name}@{choice.version_range} pack (available: {available}).")
         return result  # the execute step names the missing or refused pack
     chosen = set(options.operations or ())
     selected = [op for op in spec.operations if not chosen or op.operation_id in chosen]
