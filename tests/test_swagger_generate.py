@@ -24,7 +24,7 @@ def test_the_2_0_petstore_generates_and_passes_every_gate(tmp_path):
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    report = json.loads(done.stdout)
+    report = json.loads(done.stdout)["report"]  # the pipeline's account inside the GenerationResult
     assert report["outcome"] == "delivered"
     assert all(g["passed"] for g in report["gates"])
     assert {g["name"] for g in report["gates"]} == {"syntax", "style", "security", "tests"}

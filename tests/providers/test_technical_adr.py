@@ -34,7 +34,7 @@ def test_generate_adr_021_by_id_and_version_delivers_gated_python(wire, api_key,
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    report = json.loads(done.stdout)
+    report = json.loads(done.stdout)["report"]  # the pipeline's account inside the GenerationResult
     assert report["outcome"] == "delivered"
     assert {g["name"] for g in report["gates"] if g["passed"]} >= {"syntax", "style", "security", "tests"}
     for path in ("notify/dispatcher.py", "notify/channels.py", "notify/models.py", "tests/test_dispatcher.py"):

@@ -65,13 +65,12 @@ def with_provenance(path: str, content: str, spec_name: str, element_names: list
     lines = content.split("\n")
     if comment is None or any(MARK in line for line in lines[:2]):
         return content
-    header = f"{comment} {MARK}{spec_name}; your edits are merged when it is regenerated."
     names = sorted(dict.fromkeys(element_names))
-    for count in range(len(names), 0, -1):  # as many names as fit in a line linters accept
+    candidates = []  # as many names as fit in a line linters accept; a long spec name alone, cut if it must be
+    for count in range(len(names), 0, -1):
         more = f" +{len(names) - count}" if count < len(names) else ""
-        candidate = f"{comment} {MARK}{spec_name} ({', '.join(names[:count])}{more}); edits are merged."
-        if len(candidate) <= MAX_HEADER:
-            header = candidate
-            break
+        candidates.append(f"{comment} {MARK}{spec_name} ({', '.join(names[:count])}{more}); edits are merged.")
+    candidates += [f"{comment} {MARK}{spec_name}; your edits are merged when it is regenerated."]
+    header = next((c for c in candidates if len(c) <= MAX_HEADER), f"{comment} {MARK}{spec_name}"[:MAX_HEADER])
     at = 1 if lines and lines[0].startswith("#!") else 0  # a shebang stays first
     return "\n".join([*lines[:at], header, *lines[at:]])
