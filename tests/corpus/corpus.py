@@ -83,8 +83,6 @@ def unnamed_operations(spec: dict, plan: dict, also_named_in: str = "", rendered
         s["pointer"] for f in plan.get("files", []) if f["producer"].startswith("template:") for s in f["sources"]
     }
     notes = " ".join(plan.get("notes", [])) + " " + also_named_in
-    if "cannot render this selection" in notes:  # a refusal of the whole selection, with its reason, names them all
-        return []
     missing = []
     for path, item in (spec.get("paths") or {}).items():
         for method, op in item.items():
