@@ -15,6 +15,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from specloom.cli import main
 
 PACKAGE = "@readme/oas-examples"
@@ -116,7 +118,8 @@ def run_document(root: Path, document: str, out: Path) -> Outcome:
         result.outcome, result.reason = "unplannable", (stderr or stdout).strip().splitlines()[-1:][0]
         return result
     plan = result.plan = json.loads(stdout)
-    spec = json.loads(Path(path).read_text())
+    text = Path(path).read_text()
+    spec = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
     if not [f for f in plan["files"] if f["producer"].startswith("template:")]:
         result.outcome = "no-template-files"
         result.reason = plan["notes"][0] if plan["notes"] else "the plan is empty"

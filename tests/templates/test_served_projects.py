@@ -127,6 +127,7 @@ def schemathesis(
     checks: list[str],
     exclude: list[str] = (),
     config: Path | None = None,
+    operations: list[str] = (),
 ):
     args = [
         sys.executable,
@@ -151,7 +152,21 @@ def schemathesis(
         args += ["-H", f"{name}: {value}"]
     if exclude:
         args += ["--exclude-checks", ",".join(exclude)]
+    for name in operations:
+        args += ["--include-name", name]
     return subprocess.run(args, capture_output=True, text=True, timeout=600)
+
+
+def generated_operations(plan: dict) -> list[str]:
+    """`METHOD /path` of each operation the plan gives a template file: what a delivered project serves
+    (the ones it leaves to an AI provider are not there when none is configured)."""
+    found = set()
+    for f in plan["files"]:
+        for source in f["sources"] if f["producer"].startswith("template:") else []:
+            parts = source["pointer"].split("/")
+            if len(parts) == 4 and parts[1] == "paths":
+                found.add(f"{parts[3].upper()} {parts[2].replace('~1', '/').replace('~0', '~')}")
+    return sorted(found)
 
 
 @pytest.mark.parametrize("served", SERVICES, indirect=True, ids=[s[0] for s in SERVICES])
@@ -174,6 +189,21 @@ def test_schemathesis_finds_no_server_errors_and_no_responses_that_break_the_spe
 
 # Corpus documents the pack delivers today (tests/corpus/oas-examples.expected.toml), served as generated.
 CORPUS_DELIVERED = sorted(doc for doc, record in load_expected().items() if record["outcome"] == "delivered")
+# What schemathesis finds in them on main at 7f5fdce (issue 11; strict, so a fix shows as XPASS and must be removed).
+CORPUS_SERVED_BUGS = {
+    "3.0/json/circular-request-bodies.json": "ST202: POST /indirect and /polymorphic without a body (the spec's "
+    "body is optional) answer 422 'body: Field required'; ST103: POST /multiple answers an undocumented 409",
+    "3.0/json/complex-nesting.json": "ST202: POST /top-level-object/of-everything without its optional body: 422",
+    "3.0/json/readme-legacy.json": "ST108: the 401 body {error, message} matches more than one member of the spec's "
+    "oneOf for 401 (authUnauthorized)",
+}
+
+
+def corpus_case(document: str):
+    bug = CORPUS_SERVED_BUGS.get(document)
+    return pytest.param(document, id=document, marks=pytest.mark.xfail(strict=True, reason=bug) if bug else ())
+
+
 SERVED_TOKEN = "served-token"
 
 
@@ -224,8 +254,9 @@ def schemathesis_on_delivered(spec_path: Path, root: Path, document: str, folder
     security = (result.out / package / "security.py").read_text() if config else ""
     token_env = re.search(r'TOKENS_ENV = "([^"]+)"', security)
     env = {token_env.group(1): token} if token_env else {}
+    operations = generated_operations(result.plan)
     with serve(result.out, package, env) as url:
-        positive = schemathesis(spec_path, url, {}, "positive", ["all"], ["ignored_auth"], config)
+        positive = schemathesis(spec_path, url, {}, "positive", ["all"], ["ignored_auth"], config, operations)
         assert positive.returncode == 0, positive.stdout[-4000:]
         negative = schemathesis(
             spec_path,
@@ -234,12 +265,13 @@ def schemathesis_on_delivered(spec_path: Path, root: Path, document: str, folder
             "negative",
             ["not_a_server_error", "response_schema_conformance", "content_type_conformance"],
             config=config,
+            operations=operations,
         )
         assert negative.returncode == 0, negative.stdout[-4000:]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("document", CORPUS_DELIVERED)
+@pytest.mark.parametrize("document", [corpus_case(d) for d in CORPUS_DELIVERED])
 def test_schemathesis_finds_no_server_errors_in_a_delivered_corpus_document(
     document: str, corpus_workspace: Path, tmp_path: Path
 ):

@@ -67,9 +67,6 @@ def test_the_plan_templates_each_operation_or_names_why_not(spec: dict):
     assert unnamed == [], f"neither templated nor named in the plan's notes: {unnamed}\n{as_yaml(spec)}"
 
 
-# While issue 11's pack fixes are under way the pack fails on most fuzzed specs (the classes are in
-# tests/templates/specs/fuzz-*.yaml); strict, so the test reports XPASS, and fails, once they pass.
-@pytest.mark.xfail(strict=True, reason="issue 11: the python-fastapi pack fails its gates on fuzzed specs today")
 @settings(CI, max_examples=GATED_EXAMPLES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(crud_specs())
 def test_the_pack_delivers_a_gated_project_or_the_plan_names_what_it_refuses(spec: dict):
