@@ -189,7 +189,7 @@ def test_schemathesis_finds_no_server_errors_and_no_responses_that_break_the_spe
 
 # Corpus documents the pack delivers today (tests/corpus/oas-examples.expected.toml), served as generated.
 CORPUS_DELIVERED = sorted(doc for doc, record in load_expected().items() if record["outcome"] == "delivered")
-# What schemathesis finds in them on main at 7f5fdce (issue 11; strict, so a fix shows as XPASS and must be removed).
+# What schemathesis finds in them on main at 7f5fdce (issue 11): known bugs, to remove from here once fixed.
 CORPUS_SERVED_BUGS = {
     "3.0/json/circular-request-bodies.json": "ST202: POST /indirect and /polymorphic without a body (the spec's "
     "body is optional) answer 422 'body: Field required'; ST103: POST /multiple answers an undocumented 409",
@@ -201,7 +201,8 @@ CORPUS_SERVED_BUGS = {
 
 def corpus_case(document: str):
     bug = CORPUS_SERVED_BUGS.get(document)
-    return pytest.param(document, id=document, marks=pytest.mark.xfail(strict=True, reason=bug) if bug else ())
+    # Not strict: schemathesis does not send the bodyless request on every run, so a known bug may go unseen.
+    return pytest.param(document, id=document, marks=pytest.mark.xfail(strict=False, reason=bug) if bug else ())
 
 
 SERVED_TOKEN = "served-token"
