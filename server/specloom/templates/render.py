@@ -18,11 +18,6 @@ class RenderedFile:
     resource: str | None = None  # the resource (collection path) a per-resource file was rendered for
 
 
-def _pystr(text: object) -> str:
-    """Safe inside a triple-quoted Python docstring: no closing quotes, no escapes, one line."""
-    return " ".join(str(text).replace("\\", "\\\\").replace('"""', "'''").split()).rstrip('"')
-
-
 def _tomlsafe(text: object) -> str:
     return " ".join(str(text).replace("\\", "\\\\").replace('"', '\\"').split())
 
@@ -51,7 +46,7 @@ def environment(pack: Pack):
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pystr=_pystr, tomlsafe=_tomlsafe, mdsafe=_mdsafe, tojson=_tojson, uses=_uses)
+    env.filters.update(tomlsafe=_tomlsafe, mdsafe=_mdsafe, tojson=_tojson, uses=_uses)
     env.filters.update(backend_of(pack).filters())
     return env
 

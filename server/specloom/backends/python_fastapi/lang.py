@@ -72,6 +72,14 @@ _TAKEN_CLASS_NAMES = frozenset(
 _ANNOTATION_NAMES = _TAKEN_CLASS_NAMES | {"str", "int", "float", "bool", "list", "dict", "bytes", "object", "None"}
 
 
+def unique(name: str, taken: set[str]) -> str:
+    """`name`, or `name_`, `name__`…: the first not taken in its scope; then taken."""
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
 def class_names(names: list[str]) -> dict[str, str]:
     """Python class names for schema names (`v1.Pod`, `pet-response`, `class`, `2fa`), unique; only those
     that change are returned."""
@@ -84,9 +92,7 @@ def class_names(names: list[str]) -> dict[str, str]:
             python = "".join(w[:1].upper() + w[1:] for w in words) or "Model"
             if python[0].isdigit() or python in _TAKEN_CLASS_NAMES or python in dir(builtins):
                 python = "Model" + python
-        while python in taken:
-            python += "_"
-        taken.add(python)
+        python = unique(python, taken)
         if python != name:
             renamed[name] = python
     return renamed
@@ -114,11 +120,7 @@ def enum_members(values: list) -> list[tuple[str, object]]:
     taken: set[str] = set()
     members = []
     for value in dict.fromkeys(values):
-        name = const_name(value)
-        while name in taken:
-            name += "_"
-        taken.add(name)
-        members.append((name, value))
+        members.append((unique(const_name(value), taken), value))
     return members
 
 

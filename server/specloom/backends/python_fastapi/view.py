@@ -10,7 +10,14 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from specloom.backends.python_fastapi.lang import SECRET_NAME, PythonTypes, Samples, identifier, with_format_bounds
+from specloom.backends.python_fastapi.lang import (
+    SECRET_NAME,
+    PythonTypes,
+    Samples,
+    identifier,
+    unique,
+    with_format_bounds,
+)
 from specloom.core.apimodel import ApiModel, Op, Resource, _ref_name, _types
 from specloom.core.naming import snake
 from specloom.templates.packs import PackError
@@ -80,14 +87,6 @@ _ORDER = {"order", "direction", "sort_order", "sort_direction"}
 SEARCHED = "specloom needle"  # what a generated test stores where a `q` search must find it
 
 DEFAULT_PAGE_SIZE = 20  # a page's size when the spec lets the client leave it out and gives no default
-
-
-def unique(name: str, taken: set[str]) -> str:
-    """`name`, or `name_`, `name__`…: the first not taken in its scope; then taken."""
-    while name in taken:
-        name += "_"
-    taken.add(name)
-    return name
 
 
 @dataclass(slots=True)
