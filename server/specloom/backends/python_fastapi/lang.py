@@ -58,6 +58,7 @@ _TAKEN_CLASS_NAMES = frozenset(
         "Repository",
         "ApiError",
         "APIRouter",
+        "Body",
         "Depends",
         "Path",
         "Query",

@@ -26,6 +26,7 @@ from specloom.templates.packs import PackError
 _MODULE_NAMES = frozenset(
     [
         "APIRouter",
+        "Body",
         "Depends",
         "Path",
         "Query",
@@ -127,6 +128,7 @@ class RouteView:
     page_base: int = 1  # the number of the first page
     page_values: list[tuple[str, str]] = field(default_factory=list)  # a page object's fields and their values
     next_is_int: bool = False  # the page object's `next` is a number, not a string
+    body_optional: bool = False  # a request without a body stands for the body model's defaults
 
     @property
     def has_size(self) -> bool:
@@ -451,6 +453,9 @@ class FastAPIView:
                 q.name: self._required_value(view, q, p) for q, p in _by_name(query, op.query) if p.required
             },
         )
+        body = self.api.models.get(op.request_model) if op.request_model else None
+        # Leaving out an optional body means "all defaults" only where the schema requires nothing.
+        route.body_optional = bool(body and op.body_optional and not any(f.required for f in body.fields))
         sizer = route.paging.get("page_size") or route.paging.get("limit")
         if sizer is not None:
             route.size_expr = f"max({route.value_or(sizer.paging, DEFAULT_PAGE_SIZE)}, 0)"
