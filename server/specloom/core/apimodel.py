@@ -492,16 +492,14 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
     if error_model:
         builder.model(error_model)
     code_field, message_field = _error_fields(builder, error_model)
-    for parent_path in {r.parent for r in resources.values() if r.parent}:
-        if parent_path not in resources:
-            builder.gaps.append(f"{parent_path}: nested resources need their parent collection in the selection")
+    kept = _without_orphans(spec, [r for r in resources.values() if r.item_model], operation_ids, builder.gaps)
     ordered = _ordered_models(builder.models)
     return ApiModel(
         title=spec.title or "API",
         package=snake(spec.title or "api"),
         version=str((spec.data.get("info") or {}).get("version", "0.1.0")),
         models=ordered,
-        resources=[r for r in resources.values() if r.item_model],
+        resources=kept,
         security=_security(spec, ops),
         error_model=error_model,
         error_media_type=error_media,
@@ -509,6 +507,26 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
         error_message_field=message_field,
         gaps=builder.gaps,
     )
+
+
+def _without_orphans(spec, resources: list[Resource], operation_ids: list[str] | None, gaps: list[str]) -> list:
+    """`resources` less the nested collections whose parent is left out, each named in `gaps`: their routes must
+    check that the parent exists, which needs the parent's storage and schema. The rest is still rendered."""
+    chosen = {op.path for op in spec.operations if not operation_ids or op.operation_id in operation_ids}
+    while orphans := [r for r in resources if r.parent and r.parent not in {x.collection_path for x in resources}]:
+        for res in orphans:
+            fix = (
+                f"give an operation of {res.parent} a response with a named item schema"
+                if any(re.fullmatch(re.escape(res.parent) + r"(/\{[^/]+\})?", path) for path in chosen)
+                else f"add an operation of {res.parent}"
+            )
+            ops = ", ".join(f"{op.operation_id} ({op.method.upper()} {op.path})" for op in res.ops)
+            gaps.append(
+                f"{res.collection_path}: a nested collection needs its parent {res.parent} rendered too ({fix}), "
+                f"so {ops} stay out"
+            )
+        resources = [r for r in resources if r not in orphans]
+    return resources
 
 
 def _singular(word: str) -> str:

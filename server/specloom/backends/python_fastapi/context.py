@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from specloom.backends.python_fastapi.lang import class_names
 from specloom.core.apimodel import ApiModel, _types, build_api_model
-from specloom.templates.packs import Pack, PackError, validate_variables
+from specloom.templates.packs import Pack, validate_variables
 
 BEHAVIOUR = {
     "list": "lists stored items (declared filters, limit/offset)",
@@ -33,21 +31,6 @@ def python_fastapi(
     values = validate_variables(pack, variables)
     api = build_api_model(spec, operation_ids, gap)
     api.rename(class_names(list(api.models)))
-    selected = {r.collection_path for r in api.resources}
-    orphans = [r for r in api.resources if r.parent and r.parent not in selected]
-    if orphans:
-        # The routes must check that the parent exists, which needs the parent's storage and schema.
-        chosen = {op.path for op in spec.operations if not operation_ids or op.operation_id in operation_ids}
-        fixes = [
-            f"give an operation of {parent} a response with a named item schema"
-            if any(re.fullmatch(re.escape(parent) + r"(/\{[^/]+\})?", path) for path in chosen)
-            else f"add an operation of {parent}"
-            for parent in sorted({r.parent for r in orphans})
-        ]
-        raise PackError(
-            f"nested collection(s) {', '.join(r.collection_path for r in orphans)} need their parent "
-            f"collection in the selection too: {'; '.join(fixes)}"
-        )
     view = FastAPIView(api, spec.deref)
     package = package_of(spec, values)
     scheme = api.security[0] if api.security else None
