@@ -140,7 +140,8 @@ def run_document(root: Path, document: str, out: Path) -> Outcome:
     if result.exit_code == 0:
         result.out = out
     result.findings = gate_findings(report)
-    result.unnamed = unnamed_operations(spec, plan, result.reason, rendered_counts=result.outcome == "delivered")
+    if result.outcome != "invalid-spec":  # a spec with errors generates nothing, and its errors say why
+        result.unnamed = unnamed_operations(spec, plan, result.reason, rendered_counts=result.outcome == "delivered")
     return result
 
 

@@ -371,7 +371,8 @@ def crud_gap(op) -> str | None:
     kind, _, collection, _ = _crud_shape(op)
     if not collection or _TEMPLATE.match(collection[-1]):
         return f"path {op.path} is not a collection or item path"
-    if re.split(r"[_\-.]", collection[-1].lower(), maxsplit=1)[0] in _ACTION_VERBS:
+    # The first word, in snake, kebab, dotted or camel case: `findByStatus` is an action as `find_by_status` is.
+    if re.split(r"[_\-.]|(?<=[a-z0-9])(?=[A-Z])", collection[-1], maxsplit=1)[0].lower() in _ACTION_VERBS:
         return f"{op.method.upper()} {op.path} is an action (RPC style), not a collection"
     if kind is None:
         return f"{op.method.upper()} {op.path} has no CRUD meaning"

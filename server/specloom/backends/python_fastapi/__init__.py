@@ -24,15 +24,9 @@ class PythonFastAPI:
         gap = crud_gap(op)
         if gap:
             return gap
-        media = set()
-        if op.request_body and isinstance(op.request_body.get("content"), dict):
-            media |= set(op.request_body["content"])
-        for response in op.responses.values():
-            if isinstance(response, dict) and isinstance(response.get("content"), dict):
-                media |= set(response["content"])
-        odd = sorted(m for m in media if m != "application/json" and not m.endswith("+json"))
-        if odd:
-            return f"media type {', '.join(odd)} is not JSON"
+        for content in _contents(op):
+            if not any(_is_json(m) for m in content):
+                return f"media type {', '.join(sorted(content))} is not JSON"
         kind = _crud_shape(op)[0]
         body = _json_schema((op.request_body or {}).get("content"))
         if body is not None and kind in ("list", "read", "delete"):
@@ -94,6 +88,22 @@ class PythonFastAPI:
             f"`anonymous` fixtures of tests/conftest.py and must bring the whole project to {coverage_threshold:g}% "
             "line coverage. Do not rewrite any file of the pack."
         )
+
+
+def _is_json(media: str) -> bool:
+    return media == "application/json" or media.endswith("+json")
+
+
+def _contents(op) -> list[dict]:
+    """The `content` maps of an operation's request body and responses."""
+    found = [op.request_body.get("content")] if op.request_body else []
+    found += [r.get("content") for r in op.responses.values() if isinstance(r, dict)]
+    return [c for c in found if isinstance(c, dict) and c]
+
+
+def other_media(op) -> list[str]:
+    """The media types beside JSON an operation declares, which the pack does not implement."""
+    return sorted({m for content in _contents(op) for m in content if not _is_json(m)})
 
 
 def _is_object(schema: dict) -> bool:

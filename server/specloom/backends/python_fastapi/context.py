@@ -26,6 +26,7 @@ def python_fastapi(
     package_of,
 ) -> tuple[dict, list, ApiModel]:
     """`extensions`: an AI provider writes `<package>/routes/extensions.py` for what the templates leave."""
+    from specloom.backends.python_fastapi import other_media
     from specloom.backends.python_fastapi.view import FastAPIView
 
     values = validate_variables(pack, variables)
@@ -39,6 +40,10 @@ def python_fastapi(
             f"only the first security scheme ({scheme.name}) is enforced; "
             f"{', '.join(s.name for s in api.security[1:])} are not"
         )
+    for op in spec.operations:
+        other = other_media(op) if any(o.operation_id == op.operation_id for r in api.resources for o in r.ops) else []
+        if other:
+            api.gaps.append(f"{op.operation_id}: only its JSON representation is implemented, not {', '.join(other)}")
     for rv in view.resources:
         for route in rv.routes:
             for q in route.query_params:
