@@ -443,9 +443,10 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
             for p in op.parameters
             if p.location == "query"
         ]
-        roles = [q.paging for q in query]
+        # `limit` and `page_size` both size a page: one of them does.
+        roles = [{"limit": "page_size"}.get(q.paging, q.paging) for q in query]
         for number, q in enumerate(query):
-            if q.paging in roles[:number]:
+            if q.paging and roles[number] in roles[:number]:
                 q.paging = None  # `limit` beside `maxResults`: the first one pages, the other is an ordinary parameter
         res.ops.append(
             Op(

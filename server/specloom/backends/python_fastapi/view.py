@@ -170,6 +170,7 @@ class ResourceView:
     path_id_type: str = "str"
     id_kind: str = "uuid"  # uuid | int | str
     create_fields: list[str] = field(default_factory=list)  # read-only fields the server fills on create
+    server_owned: list[str] = field(default_factory=list)  # attributes the item makes read-only but a body sends
     sample_create: dict | None = None
     missing_id: str = ""
     parent_repo: str | None = None
@@ -294,10 +295,16 @@ class FastAPIView:
         # Sample bodies come from the create schema, else from whichever write operation was selected.
         writer = next((o for o in (create, res.op("replace"), res.op("update")) if o and o.request_model), None)
         body_model = self.api.models.get(writer.request_model) if writer else None
+        # What the item declares read-only is the server's, even where the request schema lets a client send it.
+        owned = {f.name for f in item.fields if f.read_only and f.name in writable} - {res.id_field, res.parent_field}
+        view.server_owned = sorted(self.types.field_names(request)[name] for name in owned) if request else []
         view.create_fields = [
             f.name
             for f in item.fields
-            if f.name not in request_fields and f.name != res.id_field and f.name != res.parent_field and f.required
+            if (f.name not in request_fields or f.name in owned)
+            and f.name != res.id_field
+            and f.name != res.parent_field
+            and f.required
         ]
         if body_model:
             view.sample_create = self.samples.model(body_model, include_read_only=False)
@@ -638,6 +645,9 @@ def _variants(value: str):
                 yield value[:i] + other + value[i + 1 :]
 
 
+_FORMAT_MAX = {"int32": 2**31 - 1, "int64": 2**63 - 1}
+
+
 def _other_value(schema: dict, value: object, valid=None) -> object:
     """A value of the schema that differs from `value` (valid for it, where `valid` can tell)."""
     enum = [v for v in schema.get("enum") or [] if v is not None and v != value]
@@ -646,8 +656,16 @@ def _other_value(schema: dict, value: object, valid=None) -> object:
     if isinstance(value, bool):
         return not value
     if isinstance(value, (int, float)):
-        high = schema.get("maximum")
-        return value - 1 if isinstance(high, (int, float)) and value + 1 > high else value + 1
+        # The format's range counts too: the models bound int32 and int64 as the schema's own maximum would.
+        highs = [h for h in (schema.get("maximum"), _FORMAT_MAX.get(schema.get("format"))) if h is not None]
+        high = min(highs) if highs else None
+        # A float as big as 1e300 does not change by one: halving or doubling it does.
+        half = value // 2 if isinstance(value, int) else value / 2
+        for candidate in (value + 1, value - 1, half, value * 2):
+            fits = high is None or candidate <= high
+            if candidate != value and fits and (valid is None or valid(schema, candidate)):
+                return candidate
+        return value - 1
     if not isinstance(value, str):
         return value
     formatted = _OTHER_FORMATTED.get(schema.get("format"))
