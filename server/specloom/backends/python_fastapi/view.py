@@ -332,7 +332,7 @@ class FastAPIView:
                 view.parent_view = next((v for v in self._done if v.res is parent), None) or self._resource(parent)
                 view.parent_key = {"int": 1, "uuid": "11111111-1111-4111-8111-111111111111"}.get(
                     view.parent_view.id_kind
-                ) or self.samples.value(self._id_schema(parent))
+                ) or self.samples.value(self._parent_key_schema(res, parent))
         for op in res.ops:
             view.routes.append(self._route(view, op, module_names))
         view.echo_models = {
@@ -379,6 +379,17 @@ class FastAPIView:
             pool = [v for v in schema["enum"] if isinstance(v, str)][:5] if schema.get("enum") else [first]
             pool += [v for v in _variants(first) if v not in pool and self.samples.valid(schema, v)][: 5 - len(pool)]
             view.key_pool, view.missing_id = pool[:-1], pool[-1]
+
+    def _parent_key_schema(self, res: Resource, parent: Resource) -> dict:
+        """The schema a parent's key in a child's path must satisfy: the parent's path parameter, else the child's
+        field that holds it, where either constrains more than the parent's id field."""
+        item = self.api.models[res.item_model]
+        held = next((f.schema for f in item.fields if f.name == res.parent_field), None) if res.parent_field else None
+        for schema in (parent.id_schema, held):
+            schema = self.deref(schema) if schema else {}
+            if {"enum", "pattern", "format"} & set(schema):
+                return schema
+        return self._id_schema(parent)
 
     def _id_schema(self, res: Resource) -> dict:
         """The schema of a resource's ids: its item's id field, else its path parameter."""
