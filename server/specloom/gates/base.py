@@ -55,6 +55,8 @@ class GateConfig:
     line_length: int = 120
     # Generated suites need no pytest plugins; loading every installed one costs seconds per run.
     pytest_plugin_autoload: bool = True
+    # language -> its prepared toolchain folder; a language not named uses its default (specloom.toolchains)
+    toolchains: dict[str, Path] = field(default_factory=dict)
 
     @property
     def python(self) -> str:
@@ -115,12 +117,16 @@ async def run_process(args: Sequence[str], cwd: Path, env: dict[str, str]) -> Co
     return Completed(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"))
 
 
+def tool_error(gate: str, tool: str, done: Completed) -> GateFinding:
+    return whole_run(gate, "tool-error", f"{tool} failed: {(done.stderr or done.stdout).strip()[-2000:]}")
+
+
 def whole_run(gate: str, code: str, message: str, severity: Severity = "error") -> GateFinding:
     return GateFinding(gate, "", 0, 0, code, message, severity)
 
 
 def skipped(name: str, reason: str) -> GateResult:
-    # Nothing to check is not a failure: a project without Python has no pytest suite to run.
+    # Only for a tree with no code of any gated language: there is nothing of its kind to check.
     return GateResult(name, True, 0.0, [], skipped_reason=reason)
 
 
