@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -181,3 +183,13 @@ def relative(root: Path, path: str | Path) -> str:
         return full.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return Path(path).as_posix()
+
+
+@contextlib.contextmanager
+def scratch_copy(root: Path, prefix: str) -> Iterator[Path]:
+    """A throwaway copy of the tree for tools that write beside the code (target/, lock files), so the
+    gate writes nothing into the tree it checks; gone afterwards."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        copy = Path(tmp, "project")
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git", "target", "node_modules"), symlinks=True)
+        yield copy
