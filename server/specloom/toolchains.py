@@ -57,13 +57,11 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def prepare(language: str, folder: Path, pack_toolchain: Path | None = None) -> str | None:
-    """Prepare `folder` for `language`'s gates (a no-op when it is ready): None when the tools can then run,
-    else what still stops them (the language's `tool_problem`). ToolchainError when preparing failed."""
+    """Prepare `folder` for `language`'s gates (the language's `prepare`, a no-op when it is ready): None when
+    the tools can then run, else what still stops them (its `tool_problem`). ToolchainError when it failed."""
     gates = gates_for(language)
     if gates is None:
         raise ToolchainError(f"no gates for the language '{language}': known are {', '.join(gated_languages())}")
-    if gates.tool_problem(folder) is None:
-        return None
     with _locked(folder):
         gates.prepare(folder, pack_toolchain if pack_toolchain is not None and pack_toolchain.is_dir() else None)
     return gates.tool_problem(folder)
