@@ -298,7 +298,12 @@ class _Run:
                 return
         with self._timed("validate"):
             passed = await self._validate()
-            while not passed and self.ai is not None and outcome.repair_rounds < opts.repair_attempts:
+            while (
+                not passed
+                and self.ai is not None
+                and outcome.repair_rounds < opts.repair_attempts
+                and self._repairable()
+            ):
                 outcome.repair_rounds += 1
                 if not await self._repair(outcome.repair_rounds):
                     return
@@ -544,6 +549,10 @@ class _Run:
             for op in ops
         ]
 
+    def _repairable(self) -> bool:
+        """A model can fix its code, not the machine: when only missing tools failed, asking again is pointless."""
+        return any(i.severity == "error" and i.code != "tool-missing" for i in self.outcome.gate_issues)
+
     async def _prepare_toolchains(self, folders: dict[str, Path], pack) -> None:
         """Prepare the toolchain of each language in the staging tree whose tools cannot run yet, so a
         generation never fails only because nobody ran `specloom templates prepare`. A failure is
@@ -655,7 +664,12 @@ class _Run:
 
         opts, outcome = self.opts, self.outcome
         outcome.generated = dict(self.files)
-        delivery_plan = plan_delivery(opts.target, self.files, producers=self.producers, sources=self._source_hashes())
+        # How the delivered project runs, from the pack that rendered it; a model's code alone has no such record.
+        choice = self.plan.template
+        run = choice.backend.run_commands(self.spec, opts.variables) if outcome.packs and choice is not None else None
+        delivery_plan = plan_delivery(
+            opts.target, self.files, producers=self.producers, sources=self._source_hashes(), run=run
+        )
         outcome.diff = delivery_plan.diff()
         if opts.dry_run:
             outcome.exit_code, outcome.outcome = DELIVERED, "dry_run"

@@ -46,6 +46,10 @@ class PackBackend(Protocol):
     def extension_prompt(self, module: str, coverage_threshold: float) -> str:
         """How a model's code fits beside the pack's files (instructions, not spec text)."""
 
+    def run_commands(self, spec, variables: dict) -> dict:
+        """How the delivered project is run: {"test": shell command, "serve": shell command serving on $PORT
+        (default 8000), "credentials_env": [the variables the served project takes credentials from]}."""
+
 
 class ToolchainError(Exception):
     """Preparing a toolchain folder failed; the message names what failed and how to fix it."""
