@@ -174,3 +174,19 @@ def test_toolchain_folders_per_pack_and_language(monkeypatch, tmp_path: Path):
     assert folders["go"] == tmp_path / f"go@{__version__}"
     monkeypatch.delenv("SPECLOOM_TOOLCHAINS")
     assert toolchains_root() == Path.home() / ".cache" / "specloom" / "toolchains"
+
+
+def test_rust_tests_run_under_cargo_llvm_cov_where_it_is_prepared(tmp_path: Path):
+    folder = language_folder("rust")
+    if not (folder / "bin" / "cargo-llvm-cov").is_file():
+        pytest.skip(f"cargo-llvm-cov is not prepared in {folder} (`specloom templates prepare --language rust`)")
+    tests = "\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() {\n"
+    tests += "        assert_eq!(super::add(2, 3), 6);\n    }\n}\n"
+    cargo = '[package]\nname = "calc"\nversion = "0.1.0"\nedition = "2021"\n'
+    root = write(tmp_path / "proj", {"Cargo.toml": cargo, "src/lib.rs": RUST_LIB + tests})
+    cfg = GateConfig(toolchains={"rust": folder})
+    [failed] = by_name(root, cfg, [TestsGate()])["tests"].findings
+    assert (failed.file, failed.line, failed.code) == ("src/lib.rs", 13, "test-failed")
+    (root / "src/lib.rs").write_text(RUST_LIB + tests.replace("6);", "5);"))
+    [low] = by_name(root, cfg, [TestsGate()])["tests"].findings
+    assert low.code == "coverage" and "below the 95% threshold" in low.message

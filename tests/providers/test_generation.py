@@ -272,7 +272,9 @@ async def test_model_written_typescript_goes_through_its_gates_and_eval_goes_bac
     (tmp_path / "adr").mkdir()
     (tmp_path / "adr" / "calc.md").write_text(TS_ADR)
     root = workspace(
-        tmp_path, provider_toml(wire, PRIMARY_BACKUP, ["primary", "backup"], repair_attempts=1), tmp_path / "adr" / "calc.md"
+        tmp_path,
+        provider_toml(wire, PRIMARY_BACKUP, ["primary", "backup"], repair_attempts=1),
+        tmp_path / "adr" / "calc.md",
     )
     parsed = '  const [a, b] = expression.split("+").map(Number);\n  return a + b;\n'
     wire.script("primary", Reply(ts_answer("  return eval(expression);\n")), Reply(ts_answer(parsed)))
