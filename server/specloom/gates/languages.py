@@ -8,14 +8,13 @@ from pathlib import Path
 
 from specloom.backends.base import LanguageGates
 from specloom.gates.base import GateConfig, GateFinding, whole_run
+from specloom.toolchains import language_folder
 
 Check = Callable[[LanguageGates, Path], Awaitable[list[GateFinding]]]
 
 
 def toolchain_for(cfg: GateConfig, language: str) -> Path:
     """The folder the language's tools run from: the pipeline's choice, else the language's default."""
-    from specloom.toolchains import language_folder
-
     return cfg.toolchains.get(language) or language_folder(language)
 
 

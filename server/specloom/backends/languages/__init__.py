@@ -27,7 +27,7 @@ def gates_for(language: str) -> LanguageGates | None:
 
 def present_languages(root: Path) -> list[LanguageGates]:
     """The languages whose code is in the tree under `root`, in registry order."""
-    from specloom.gates.base import project_files
+    from specloom.gates.base import project_files  # here: the gates package imports this registry
 
     every = [gates_for(name) for name in _MODULES]
     suffixes = {suffix for lang in every for suffix in lang.suffixes}
