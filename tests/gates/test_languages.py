@@ -70,7 +70,7 @@ def test_each_language_in_a_mixed_tree_is_checked_and_merged(tmp_path: Path):
 
 def test_python_code_without_tests_fails_the_tests_gate(tmp_path: Path):
     root = write(tmp_path, {"calc/__init__.py": "", "calc/ops.py": CLEAN["calc/ops.py"]})
-    result = by_name(root, GateConfig(), [TestsGate()])["tests"]
+    result = by_name(root, GateConfig(pytest_plugin_autoload=False), [TestsGate()])["tests"]
     assert not result.passed and [f.code for f in result.findings] == ["no-tests"]
     assert result.findings[0].message.startswith("no tests found")
 
