@@ -287,3 +287,24 @@ async def test_model_written_typescript_goes_through_its_gates_and_eval_goes_bac
     assert outcome.outcome == "delivered" or any(
         i.code in ("tool-missing", "test-failed", "coverage") for i in outcome.gate_issues
     )
+
+
+CS_CODE = "public static class Calc\n{\n    public static int Add(int a, int b) => a + b;\n}\n"
+CS_TESTS = "public class CalcTests\n{\n    public bool Adds() => Calc.Add(1, 2) == 3;\n}\n"
+CS_ADR = TS_ADR.split("```typescript")[0].replace("TypeScript", "C#") + (
+    f"```csharp\n// File: src/Calc.cs\n{CS_CODE}```\n\n```csharp\n// File: tests/CalcTests.cs\n{CS_TESTS}```\n"
+)
+
+
+@pytest.mark.skipif(shutil.which("dotnet") is not None, reason="the .NET SDK is installed here")
+async def test_missing_tools_are_not_sent_back_to_the_model_and_the_report_names_the_install(wire, api_key, tmp_path):
+    (tmp_path / "adr").mkdir()
+    (tmp_path / "adr" / "calc.md").write_text(CS_ADR)
+    toml = provider_toml(wire, PRIMARY_BACKUP, ["primary", "backup"], repair_attempts=2)
+    root = workspace(tmp_path, toml, tmp_path / "adr" / "calc.md")
+    wire.script("primary", Reply(CS_ADR.split("## Technical Specification")[1]))
+    outcome, _ = await generate(root, "calc.md", language="csharp")
+    assert outcome.outcome == "gate_failed" and outcome.repair_rounds == 0, outcome.message
+    assert [a["round"] for a in outcome.attempts] == ["generate"]
+    assert {i.code for i in outcome.gate_issues if i.severity == "error"} == {"tool-missing"}
+    assert ".NET SDK" in outcome.message and "dotnet-sdk-8.0" in outcome.message
