@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -190,3 +191,34 @@ def test_rust_tests_run_under_cargo_llvm_cov_where_it_is_prepared(tmp_path: Path
     (root / "src/lib.rs").write_text(RUST_LIB + tests.replace("6);", "5);"))
     [low] = by_name(root, cfg, [TestsGate()])["tests"].findings
     assert low.code == "coverage" and "below the 95% threshold" in low.message
+
+
+# The .NET SDK cannot be installed on this machine, so this stand-in `dotnet` answers as the real one
+# does (MSBuild's diagnostic lines, coverlet's Cobertura report) to test how the C# gates read them.
+FAKE_DOTNET = """#!/bin/sh
+case "$1" in
+  --list-sdks) echo "8.0.404 [/usr/share/dotnet/sdk]" ;;
+  restore|format) exit 0 ;;
+  build) echo "$PWD/src/Calc.cs(3,13): warning CS0168: The variable 'x' is declared but never used [$PWD/Calc.csproj]"
+         exit 1 ;;
+  test) while [ "$1" != "--results-directory" ]; do shift; done
+        mkdir -p "$2/run"
+        echo '<coverage line-rate="0.5" branch-rate="0"></coverage>' > "$2/run/coverage.cobertura.xml"
+        echo "Passed!  - Failed: 0, Passed: 1, Skipped: 0, Total: 1" ;;
+esac
+"""
+
+
+def test_csharp_gates_read_msbuild_diagnostics_and_coverlet_coverage(monkeypatch, tmp_path: Path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "dotnet").write_text(FAKE_DOTNET)
+    (bin_dir / "dotnet").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    root = write(
+        tmp_path / "proj", {"Calc.csproj": "<Project Sdk='Microsoft.NET.Sdk' />\n", "src/Calc.cs": "class C {}\n"}
+    )
+    results = by_name(root, empty_toolchains(tmp_path), [StyleGate(), TestsGate()])
+    assert codes(results["style"]) == [("src/Calc.cs", 3, "CS0168")]
+    [coverage] = results["tests"].findings
+    assert coverage.code == "coverage" and "50.0% is below the 95% threshold" in coverage.message
