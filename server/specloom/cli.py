@@ -354,6 +354,11 @@ def _generate_text(outcome, dry_run: bool) -> str:
     lines = [outcome.message]
     for f in outcome.spec_findings[:20]:
         lines.append(f"  {f.path}:{f.range.start.line + 1}:{f.range.start.character + 1}: {f.code} {f.message}")
+    for prepared in outcome.toolchains:
+        still = f"; still not ready: {prepared['problem']}" if prepared["problem"] else ""
+        lines.append(
+            f"  prepared the {prepared['language']} toolchain {prepared['folder']} ({prepared['seconds']:g} s){still}"
+        )
     for gate in outcome.gates:
         state = "passed" if gate["passed"] else ("TIMED OUT" if gate["timed_out"] else "FAILED")
         lines.append(f"  gate {gate['name']:<9} {state:<9} {gate['duration_ms']:8.0f} ms")

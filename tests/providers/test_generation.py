@@ -308,3 +308,5 @@ async def test_missing_tools_are_not_sent_back_to_the_model_and_the_report_names
     assert [a["round"] for a in outcome.attempts] == ["generate"]
     assert {i.code for i in outcome.gate_issues if i.severity == "error"} == {"tool-missing"}
     assert ".NET SDK" in outcome.message and "dotnet-sdk-8.0" in outcome.message
+    [prepared] = outcome.toolchains  # the pipeline tried to prepare it before the gates, and says why it could not
+    assert prepared["language"] == "csharp" and ".NET SDK" in prepared["problem"]
