@@ -45,8 +45,8 @@ class Pattern:
 def malicious_patterns(code: str, suffix: str) -> list[Pattern]:
     """What in `code` (a file ending in `suffix`) runs other code or leaves the language's safety; [] when nothing."""
     grammar = SCANNED.get(suffix)
-    if grammar is None:
-        return []
+    if grammar is None or not any(word in code for word in _TRIGGERS[grammar]):
+        return []  # every pattern below needs one of these words: most files are never parsed
     data = code.encode("utf-8", "replace")
     lines = data.split(b"\n")
     check = _CHECKS[grammar]
@@ -143,4 +143,12 @@ def _c_sharp(node, data: bytes) -> tuple[str, str] | None:
     return None
 
 
+_TRIGGERS = {
+    "typescript": ("eval", "Function", "child_process"),
+    "tsx": ("eval", "Function", "child_process"),
+    "go": ("exec", "unsafe"),
+    "rust": ("unsafe", "Command"),
+    "java": ("exec", "ProcessBuilder"),
+    "c_sharp": ("Start",),
+}
 _CHECKS = {"typescript": _typescript, "tsx": _typescript, "go": _go, "rust": _rust, "java": _java, "c_sharp": _c_sharp}
