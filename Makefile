@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_generate.py
 	$(BIN)/python bench/bench_gates.py
+	$(BIN)/python bench/bench_patterns.py
 	$(BIN)/python bench/bench_lsp.py
 	$(BIN)/python bench/bench_providers.py
 	$(BIN)/python bench/bench_corpus.py

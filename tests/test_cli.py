@@ -2,6 +2,8 @@
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from importlib import resources
@@ -142,3 +144,61 @@ def test_plan_adr_lists_its_file_blocks():
 def test_plan_for_a_language_without_a_pack_says_so():
     result = run("plan", str(EXAMPLES / "openapi/bookstore.yaml"), "--language", "go")
     assert result.returncode == 0 and "No template pack for go" in result.stdout
+
+
+def validate_in(tmp_path: Path, files: dict[str, str]) -> subprocess.CompletedProcess:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    return run("validate", str(tmp_path))
+
+
+def failed_gates(out: str) -> list[str]:
+    return [line.split()[1] for line in out.splitlines() if line.startswith("gate ") and "FAILED" in line]
+
+
+def test_validate_typescript_eval_exits_3_naming_gate_file_and_line(tmp_path: Path):
+    result = validate_in(
+        tmp_path, {"src/handler.ts": "export const run = (req: { body: string }) =>\n  eval(req.body);\n"}
+    )
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "security" in failed_gates(result.stdout)
+    assert "src/handler.ts:2:3: MAL001" in result.stdout
+
+
+def test_validate_go_shell_command_exits_3_naming_gate_file_and_line(tmp_path: Path):
+    go = 'package demo\n\nimport "os/exec"\n\nfunc Run(input string) error {\n'
+    go += '\treturn exec.Command("sh", "-c", input).Run()\n}\n'
+    result = validate_in(tmp_path, {"go.mod": "module demo\n\ngo 1.22\n", "run.go": go})
+    assert result.returncode == 3 and "security" in failed_gates(result.stdout)
+    assert "run.go:6:9: MAL003" in result.stdout
+
+
+def test_validate_code_without_tests_exits_3_in_the_tests_gate(tmp_path: Path):
+    result = validate_in(
+        tmp_path, {"app/__init__.py": "", "app/ops.py": "def add(a: int, b: int) -> int:\n    return a + b\n"}
+    )
+    assert result.returncode == 3 and failed_gates(result.stdout) == ["tests"]
+    assert "no-tests no tests found" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("dotnet") is not None, reason="the .NET SDK is installed here")
+def test_validate_with_a_missing_toolchain_names_the_tool_and_its_install(tmp_path: Path):
+    result = validate_in(tmp_path, {"Program.cs": "class Program { static void Main() {} }\n"})
+    assert result.returncode == 3 and set(failed_gates(result.stdout)) == {"style", "security", "tests"}
+    assert "tool-missing csharp: the .NET SDK (`dotnet`) is not installed" in result.stdout
+    assert "apt-get install dotnet-sdk-8.0" in result.stdout
+
+
+def test_templates_list_names_every_pack_and_the_gated_languages_without_one():
+    result = run("templates", "list")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^python-fastapi@\d+\.\d+\.\d+\s+python/fastapi", result.stdout, re.MULTILINE)
+    assert "gated, no pack yet" in result.stdout and "csharp" in result.stdout
+
+
+def test_templates_prepare_refuses_what_it_does_not_know(tmp_path: Path):
+    unknown = run("templates", "prepare", "no-such-pack", cwd=tmp_path)
+    assert unknown.returncode == 2 and "no pack no-such-pack" in unknown.stderr and "python-fastapi@" in unknown.stderr
+    assert run("templates", "prepare", "--language", "cobol", cwd=tmp_path).returncode == 2
+    assert run("templates", "prepare", cwd=tmp_path).returncode == 2

@@ -49,6 +49,8 @@ def test_generate_delivers_a_gated_project_and_audits_it(workspace: Path):
     assert (service / "bookstore/routes/books.py").is_file()
     manifest = json.loads((service / ".specloom/manifest.json").read_text())
     assert manifest["packs"] == {"python-fastapi": "1.1.0"} and "bookstore/app.py" in manifest["files"]
+    assert manifest["commands"]["test"] == "python -m pytest -q" and "${PORT:-8000}" in manifest["commands"]["serve"]
+    assert manifest["credentials_env"] == ["BOOKSTORE_API_TOKENS"]
     # Each file records a hash of the spec elements it came from, which drift is measured against.
     books_sources = manifest["files"]["bookstore/routes/books.py"]["sources"]
     assert any(pointer.startswith("#/paths/~1books") for pointer in books_sources)

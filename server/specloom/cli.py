@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 from specloom import __version__
@@ -55,11 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--coverage-threshold", type=float)
     validate.add_argument("--json", action="store_true")
 
-    templates = sub.add_parser("templates", help="list template packs or run their golden tests")
+    templates = sub.add_parser("templates", help="list, prepare or test template packs")
     templates_sub = templates.add_subparsers(dest="templates_command", required=True)
     templates_sub.add_parser("list", help="packs found (built-in and overlays), and any refused")
     test = templates_sub.add_parser("test", help="render each pack's golden cases and compare")
     test.add_argument("--update", action="store_true", help="rewrite expected output (review the diff!)")
+    prepare = templates_sub.add_parser("prepare", help="install a pack's or a language's gate tools, once")
+    prepare.add_argument("pack", nargs="?", help="a pack name (its newest version) or NAME@VERSION")
+    prepare.add_argument("--language", help="a language's default toolchain, for code no pack generates")
 
     providers = sub.add_parser("providers", help="list the configured AI providers with their health")
     providers.add_argument("--json", action="store_true")
@@ -350,6 +354,11 @@ def _generate_text(outcome, dry_run: bool) -> str:
     lines = [outcome.message]
     for f in outcome.spec_findings[:20]:
         lines.append(f"  {f.path}:{f.range.start.line + 1}:{f.range.start.character + 1}: {f.code} {f.message}")
+    for prepared in outcome.toolchains:
+        still = f"; still not ready: {prepared['problem']}" if prepared["problem"] else ""
+        lines.append(
+            f"  prepared the {prepared['language']} toolchain {prepared['folder']} ({prepared['seconds']:g} s){still}"
+        )
     for gate in outcome.gates:
         state = "passed" if gate["passed"] else ("TIMED OUT" if gate["timed_out"] else "FAILED")
         lines.append(f"  gate {gate['name']:<9} {state:<9} {gate['duration_ms']:8.0f} ms")
@@ -400,6 +409,7 @@ def _convert(args) -> int:
 
 def _validate(args) -> int:
     from specloom.gates import GateConfig, run_gates_sync
+    from specloom.toolchains import folders_for
 
     folder = Path(args.dir)
     if not folder.is_dir():
@@ -407,6 +417,7 @@ def _validate(args) -> int:
     config = _load_config(folder)
     threshold = args.coverage_threshold if args.coverage_threshold is not None else config.generation.coverage_threshold
     cfg = GateConfig(coverage_threshold=threshold, test_python=config.generation.test_python)
+    cfg.toolchains = folders_for(None)  # validate never prepares: a missing tool fails closed, naming the fix
     results = run_gates_sync(folder, cfg)
     if args.json:
         sys.stdout.write(
@@ -446,6 +457,7 @@ def _gate_finding(f) -> dict:
 
 
 def _templates(args) -> int:
+    from specloom.backends.languages import gated_languages
     from specloom.templates.goldens import run_pack
     from specloom.templates.packs import discover
 
@@ -455,10 +467,15 @@ def _templates(args) -> int:
     if args.templates_command == "list":
         for pack in packs:
             print(f"{pack.ref:<28} {pack.language}/{pack.framework:<10} {len(pack.templates)} templates  {pack.root}")
+        packless = [name for name in gated_languages() if name not in {p.language for p in packs}]
+        if packless:
+            print(f"gated, no pack yet (a model writes the code): {', '.join(packless)}")
         for error in errors:
             where = f"{error.path}:{error.line}" if error.line else str(error.path or "")
             print(f"refused: {where}: {error}")
         return EXIT_OK if not errors else EXIT_FINDINGS
+    if args.templates_command == "prepare":
+        return _prepare(args, packs)
     failed = False
     for pack in packs:
         for result in run_pack(pack, update=args.update):
@@ -469,6 +486,36 @@ def _templates(args) -> int:
     for error in errors:
         print(f"refused: {error.path}:{error.line or ''}: {error}")
     return EXIT_FINDINGS if failed or errors else EXIT_OK
+
+
+def _prepare(args, packs) -> int:
+    from specloom.backends.languages import gated_languages
+    from specloom.toolchains import ToolchainError, language_folder, pack_folder, prepare
+
+    if (args.pack is None) == (args.language is None):
+        raise _UsageError("name a pack (specloom templates prepare python-fastapi) or --language LANG, not both")
+    if args.language is not None:
+        if args.language not in gated_languages():
+            raise _UsageError(f"no gates for the language '{args.language}': known are {', '.join(gated_languages())}")
+        language, folder, own = args.language, language_folder(args.language), None
+    else:
+        name, _, version = args.pack.partition("@")
+        matching = [p for p in packs if p.name == name and (not version or p.version == version)]
+        if not matching:
+            known = ", ".join(sorted({p.ref for p in packs}))
+            raise _UsageError(f"no pack {args.pack}; `specloom templates list` shows them: {known}")
+        pack = max(matching, key=lambda p: p.version_key)
+        language, folder, own = pack.language, pack_folder(pack), pack.root / "toolchain"
+    start = time.perf_counter()
+    try:
+        problem = prepare(language, folder, own)
+    except ToolchainError as exc:
+        problem = str(exc)
+    if problem is not None:
+        print(f"{folder}: not ready: {problem}", file=sys.stderr)
+        return EXIT_FINDINGS
+    print(f"{folder}: {language} gate tools ready ({time.perf_counter() - start:.1f} s)")
+    return EXIT_OK
 
 
 def _audit(args) -> int:

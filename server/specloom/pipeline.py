@@ -154,6 +154,7 @@ class GenerationOutcome:
     repair_rounds: int = 0
     gate_history: list[dict] = field(default_factory=list)  # gates of each round a repair replaced
     generated: dict[str, str] = field(default_factory=dict)  # path -> content, once every gate passed
+    toolchains: list[dict] = field(default_factory=list)  # the toolchain folders this run had to prepare first
 
     def to_json(self) -> dict:
         return {
@@ -172,6 +173,7 @@ class GenerationOutcome:
             "attempts": self.attempts,
             "repair_rounds": self.repair_rounds,
             "gate_history": self.gate_history,
+            "toolchains": self.toolchains,
             "metrics": {
                 "step_ms": self.step_ms,
                 "files": self.files,
@@ -296,7 +298,12 @@ class _Run:
                 return
         with self._timed("validate"):
             passed = await self._validate()
-            while not passed and self.ai is not None and outcome.repair_rounds < opts.repair_attempts:
+            while (
+                not passed
+                and self.ai is not None
+                and outcome.repair_rounds < opts.repair_attempts
+                and self._repairable()
+            ):
                 outcome.repair_rounds += 1
                 if not await self._repair(outcome.repair_rounds):
                     return
@@ -542,8 +549,36 @@ class _Run:
             for op in ops
         ]
 
+    def _repairable(self) -> bool:
+        """A model can fix its code, not the machine: when only missing tools failed, asking again is pointless."""
+        return any(i.severity == "error" and i.code != "tool-missing" for i in self.outcome.gate_issues)
+
+    async def _prepare_toolchains(self, folders: dict[str, Path], pack) -> None:
+        """Prepare the toolchain of each language in the staging tree whose tools cannot run yet, so a
+        generation never fails only because nobody ran `specloom templates prepare`. A failure is
+        reported here and the gate then fails closed with the language's own reason."""
+        from specloom.backends.languages import present_languages
+        from specloom.toolchains import ToolchainError, prepare
+
+        for lang in present_languages(self.staging):
+            folder = folders[lang.language]
+            if lang.tool_problem(folder) is None:
+                continue
+            own = pack.root / "toolchain" if pack is not None and pack.language == lang.language else None
+            self.report("validate", int(100 * STEPS.index("validate") / len(STEPS)), f"preparing {folder}…")
+            start = time.perf_counter()
+            try:
+                problem = await asyncio.to_thread(prepare, lang.language, folder, own)
+            except ToolchainError as exc:
+                problem = str(exc)
+            seconds = round(time.perf_counter() - start, 1)
+            self.outcome.toolchains.append(
+                {"language": lang.language, "folder": str(folder), "seconds": seconds, "problem": problem}
+            )
+
     async def _validate(self) -> bool:
         from specloom.gates import GateConfig
+        from specloom.toolchains import folders_for
 
         opts = self.opts
         self._add_provenance()  # here, after every render or model answer, so the gates see what is delivered
@@ -558,6 +593,9 @@ class _Run:
             coverage_threshold=opts.coverage_threshold, test_python=opts.test_python, pytest_plugin_autoload=False
         )
         cfg.timeouts.update(opts.gate_timeouts)
+        pack = self.plan.template.pack if self.plan.template is not None else None
+        cfg.toolchains = folders_for(pack)
+        await self._prepare_toolchains(cfg.toolchains, pack)
         results = await self.service.run_gates(self.staging, cfg, cancel=self.cancel)
         if self.cancel is not None and self.cancel.is_set():
             raise Cancelled("Cancelled during the quality gates")
@@ -626,7 +664,12 @@ class _Run:
 
         opts, outcome = self.opts, self.outcome
         outcome.generated = dict(self.files)
-        delivery_plan = plan_delivery(opts.target, self.files, producers=self.producers, sources=self._source_hashes())
+        # How the delivered project runs, from the pack that rendered it; a model's code alone has no such record.
+        choice = self.plan.template
+        run = choice.backend.run_commands(self.spec, opts.variables) if outcome.packs and choice is not None else None
+        delivery_plan = plan_delivery(
+            opts.target, self.files, producers=self.producers, sources=self._source_hashes(), run=run
+        )
         outcome.diff = delivery_plan.diff()
         if opts.dry_run:
             outcome.exit_code, outcome.outcome = DELIVERED, "dry_run"

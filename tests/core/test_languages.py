@@ -42,3 +42,10 @@ def test_a_language_without_a_pack_plans_files_its_toolchain_builds_and_tests():
     assert "No template pack for go/net/http" in go.notes[0]
     typescript = plan_generation(spec, PlanOptions(language="typescript", framework="fastify"))
     assert typescript.framework == "fastify" and "package.json" in [f.path for f in typescript.files]
+    rust = [f.path for f in plan_generation(spec, PlanOptions(language="rust")).files]
+    # cargo builds a crate from src/lib.rs and runs tests/*.rs; modules sit flat beside it
+    assert {"Cargo.toml", "src/lib.rs", "src/app.rs"} <= set(rust) and any(p.startswith("tests/") for p in rust)
+    assert not any(p.startswith("src/routes/") for p in rust)
+    java = [f.path for f in plan_generation(spec, PlanOptions(language="java")).files]
+    assert "pom.xml" in java and "src/main/java/bookstore/App.java" in java  # Maven's layout, a class per file
+    assert all(p.startswith(("src/main/java/", "src/test/java/")) for p in java if p.endswith(".java"))

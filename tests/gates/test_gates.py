@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from specloom.backends.languages.python import format_findings
 from specloom.gates import GateConfig, run_gates, run_gates_sync
 from specloom.gates.base import Completed
 from specloom.gates.security import SecurityGate
-from specloom.gates.style import StyleGate, format_findings
+from specloom.gates.style import StyleGate
 from specloom.gates.syntax import SyntaxGate
 from specloom.gates.tests import TestsGate
 
@@ -336,8 +337,8 @@ def test_cancel_before_start_returns_at_once(tmp_path: Path):
     assert [(r.passed, r.skipped_reason) for r in results] == [(False, "cancelled")] * 4
 
 
-def test_project_without_python_skips_the_python_only_gates(tmp_path: Path):
+def test_tree_without_code_has_no_style_or_tests_to_check(tmp_path: Path):
     root = write(tmp_path, {"README.md": "# hello\n", "config.yaml": "a: 1\n"})
     results = {r.name: r for r in run_gates_sync(root)}
-    assert results["style"].skipped_reason == results["tests"].skipped_reason == "no Python files"
+    assert results["style"].skipped_reason == results["tests"].skipped_reason == "no code of a gated language"
     assert all(r.passed for r in results.values())

@@ -221,3 +221,92 @@ async def test_without_a_working_provider_the_template_crud_is_the_floor(wire, a
     assert not (root / "out/library/routes/extensions.py").exists()
     assert "extensions" not in (root / "out/library/app.py").read_text()
     assert any("not implemented" in gap and "503" in gap for gap in outcome.gaps)
+
+
+TS_ADR = """---
+status: accepted
+date: 2026-12-01
+---
+# ADR-0042: A calculator endpoint in TypeScript
+
+## Context and Problem Statement
+
+Clients send arithmetic expressions and want the result.
+
+## Considered Options
+
+* Parse the expression
+* Evaluate it as code
+
+## Decision Outcome
+
+Chosen option: "Parse the expression", because running it as code would hand the server to the client.
+
+## Technical Specification
+
+```typescript
+// File: src/calc.ts
+export function calculate(expression: string): number {
+  return 0;
+}
+```
+
+```typescript
+// File: tests/calc.test.ts
+import { calculate } from "../src/calc";
+```
+"""
+
+
+def ts_answer(body: str) -> str:
+    test = 'import { expect, test } from "vitest";\nimport { calculate } from "../src/calc";\n\n'
+    test += 'test("adds", () => {\n  expect(calculate("1 + 2")).toBe(3);\n});\n'
+    return (
+        "```typescript\n// File: src/calc.ts\n"
+        f"export function calculate(expression: string): number {{\n{body}}}\n```\n\n"
+        f"```typescript\n// File: tests/calc.test.ts\n{test}```\n"
+    )
+
+
+async def test_model_written_typescript_goes_through_its_gates_and_eval_goes_back_to_the_model(wire, api_key, tmp_path):
+    (tmp_path / "adr").mkdir()
+    (tmp_path / "adr" / "calc.md").write_text(TS_ADR)
+    root = workspace(
+        tmp_path,
+        provider_toml(wire, PRIMARY_BACKUP, ["primary", "backup"], repair_attempts=1),
+        tmp_path / "adr" / "calc.md",
+    )
+    parsed = '  const [a, b] = expression.split("+").map(Number);\n  return a + b;\n'
+    wire.script("primary", Reply(ts_answer("  return eval(expression);\n")), Reply(ts_answer(parsed)))
+    outcome, _ = await generate(root, "calc.md", language="typescript")
+    assert [(a["provider"], a["round"]) for a in outcome.attempts] == [("primary", "generate"), ("primary", "repair 1")]
+    repair_request = json.dumps(wire.calls("primary")[1].body)
+    assert "MAL001" in repair_request and "src/calc.ts" in repair_request
+    # the repaired code passes the pattern scan; whatever else is left is TypeScript's own gates' verdict
+    assert not any(i.code == "MAL001" for i in outcome.gate_issues)
+    assert outcome.outcome == "delivered" or any(
+        i.code in ("tool-missing", "test-failed", "coverage") for i in outcome.gate_issues
+    )
+
+
+CS_CODE = "public static class Calc\n{\n    public static int Add(int a, int b) => a + b;\n}\n"
+CS_TESTS = "public class CalcTests\n{\n    public bool Adds() => Calc.Add(1, 2) == 3;\n}\n"
+CS_ADR = TS_ADR.split("```typescript")[0].replace("TypeScript", "C#") + (
+    f"```csharp\n// File: src/Calc.cs\n{CS_CODE}```\n\n```csharp\n// File: tests/CalcTests.cs\n{CS_TESTS}```\n"
+)
+
+
+@pytest.mark.skipif(shutil.which("dotnet") is not None, reason="the .NET SDK is installed here")
+async def test_missing_tools_are_not_sent_back_to_the_model_and_the_report_names_the_install(wire, api_key, tmp_path):
+    (tmp_path / "adr").mkdir()
+    (tmp_path / "adr" / "calc.md").write_text(CS_ADR)
+    toml = provider_toml(wire, PRIMARY_BACKUP, ["primary", "backup"], repair_attempts=2)
+    root = workspace(tmp_path, toml, tmp_path / "adr" / "calc.md")
+    wire.script("primary", Reply(CS_ADR.split("## Technical Specification")[1]))
+    outcome, _ = await generate(root, "calc.md", language="csharp")
+    assert outcome.outcome == "gate_failed" and outcome.repair_rounds == 0, outcome.message
+    assert [a["round"] for a in outcome.attempts] == ["generate"]
+    assert {i.code for i in outcome.gate_issues if i.severity == "error"} == {"tool-missing"}
+    assert ".NET SDK" in outcome.message and "dotnet-sdk-8.0" in outcome.message
+    [prepared] = outcome.toolchains  # the pipeline tried to prepare it before the gates, and says why it could not
+    assert prepared["language"] == "csharp" and ".NET SDK" in prepared["problem"]

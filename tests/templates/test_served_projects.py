@@ -4,7 +4,6 @@ import base64
 import contextlib
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import httpx
 import pytest
 import yaml
 
+from specloom.backends import backend_named
 from specloom.core.specs import parse_path
 from specloom.templates.generate import render_spec
 from specloom.templates.packs import discover, select
@@ -51,33 +51,20 @@ def served(request, tmp_path: Path):
     for f in render_spec(select(packs, "python-fastapi"), spec, None, {}).files:
         (tmp_path / f.path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / f.path).write_text(f.content)
-    with serve(tmp_path, package, {f"{package.upper()}_API_TOKENS": "served-token"}) as url:
+    run = backend_named("python-fastapi").run_commands(spec, {})
+    assert f" {package}.app:create_app " in run["serve"] and bool(run["credentials_env"]) == bool(header)
+    with serve(tmp_path, run["serve"], dict.fromkeys(run["credentials_env"], "served-token")) as url:
         yield EXAMPLES / spec_name, url, ({header[0]: header[1]} if header else {})
 
 
 @contextlib.contextmanager
-def serve(project: Path, package: str, env: dict[str, str]):
-    """The generated service under uvicorn on a free port, until the block ends."""
+def serve(project: Path, command: str, env: dict[str, str]):
+    """The generated service started by its pack's `serve` command on a free $PORT, until the block ends."""
     port = free_port()
-    env = {**os.environ, **env}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            f"{package}.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=project,
-        env=env,
-        start_new_session=True,
-    )
+    # `python` in the command is this test's interpreter, which has the project's dependencies.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "PATH": path, "PORT": str(port), **env}
+    server = subprocess.Popen(command, shell=True, cwd=project, env=env, start_new_session=True)  # noqa: S602
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -251,13 +238,10 @@ def schemathesis_on_delivered(spec_path: Path, root: Path, document: str, folder
     """Generate `document` (under `root`) with every gate, serve it, and run schemathesis positive and negative."""
     result = run_document(root, document, folder / "out")
     assert result.outcome == "delivered", f"{document}: {result.outcome}: {result.reason}"
-    package = next(p.parent.name for p in result.out.glob("*/app.py"))
+    manifest = json.loads((result.out / ".specloom" / "manifest.json").read_text())
     config, token = auth_config(yaml.safe_load(spec_path.read_text()), folder)
-    security = (result.out / package / "security.py").read_text() if config else ""
-    token_env = re.search(r'TOKENS_ENV = "([^"]+)"', security)
-    env = {token_env.group(1): token} if token_env else {}
     operations = generated_operations(result.plan)
-    with serve(result.out, package, env) as url:
+    with serve(result.out, manifest["commands"]["serve"], dict.fromkeys(manifest["credentials_env"], token)) as url:
         positive = schemathesis(spec_path, url, {}, "positive", ["all"], ["ignored_auth"], config, operations)
         assert positive.returncode == 0, positive.stdout[-4000:]
         negative = schemathesis(

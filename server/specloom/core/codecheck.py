@@ -58,6 +58,12 @@ def canonical_language(language: str) -> str | None:
     return _ALIASES.get(language.strip().lower())
 
 
+def parse(data: bytes, language: str):
+    """The tree-sitter tree of `data` in `language` (a name or alias), or None for an unknown language."""
+    name = canonical_language(language)
+    return None if name is None else _parser(name).parse(data)
+
+
 def syntax_errors(code: str, language: str) -> list[SyntaxErrorSpan] | None:
     """Where `code` fails to parse as `language` (see the module docstring), or None for an unknown language."""
     name = canonical_language(language)
@@ -109,10 +115,10 @@ def _span(lines: list[bytes], node) -> tuple[int, int, int, int]:
     end_row, end_col = node.end_point
     if end_row > start_row:
         end_row, end_col = start_row, len(lines[start_row]) if start_row < len(lines) else start_col
-    return start_row, _chars(lines, start_row, start_col), end_row, _chars(lines, end_row, end_col)
+    return start_row, char_column(lines, start_row, start_col), end_row, char_column(lines, end_row, end_col)
 
 
-def _chars(lines: list[bytes], row: int, byte_col: int) -> int:
+def char_column(lines: list[bytes], row: int, byte_col: int) -> int:
     if row >= len(lines):
         return 0
     return len(lines[row][:byte_col].decode("utf-8", "ignore"))

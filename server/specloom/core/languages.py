@@ -22,6 +22,10 @@ class Language:
             return f"{package}/{module}.py"
         if self.name == "go":
             return f"{module}.go"
+        if self.name == "java":
+            # Maven compiles src/main/java, and a public class lives in the file of its (Pascal-case) name.
+            *folders, name = module.split("/")
+            return "/".join(["src/main/java", package, *folders, f"{_pascal(name)}.java"])
         return f"src/{module}{self.extension}"
 
     def test_path(self, module: str) -> str:

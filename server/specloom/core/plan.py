@@ -130,6 +130,8 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan, lay_out: bool
         files.append(PlannedFile(lang.build_file, "build", "ai", list(info)))
     if result.language == "python":
         files.append(PlannedFile(f"{package}/__init__.py", "source", "ai", list(info)))
+    if result.language == "rust":  # the crate root that declares every module below
+        files.append(PlannedFile("src/lib.rs", "source", "ai", list(info)))
     files.append(PlannedFile(source("app"), "source", "ai", info + [plan_source(spec, op.pointer) for op in ops]))
     schema_names = _referenced_schemas(spec, ops)
     if schema_names:
@@ -140,10 +142,11 @@ def _plan_openapi(spec, selection: list[str] | None, result: Plan, lay_out: bool
     if schemes:
         pointers = [plan_source(spec, join_pointer(["components", "securitySchemes", s])) for s in schemes]
         files.append(PlannedFile(source("security"), "source", "ai", pointers))
-    # Go keeps one package per folder, so its route files sit beside the app rather than under routes/.
+    # Go keeps one package per folder, so its route files sit beside the app rather than under routes/;
+    # so do Rust's, which src/lib.rs then declares without a routes/mod.rs.
     route = (
         (lambda group: source(f"{snake(group)}_routes"))
-        if result.language == "go"
+        if result.language in ("go", "rust")
         else (lambda group: source(f"routes/{snake(group)}"))
     )
     for group, group_ops in sorted(groups.items()):

@@ -127,9 +127,30 @@ RULES: dict[str, Rule] = {
         ),
         # Quality gates of the last generation, published on the spec elements that produced the failing file
         Rule("GATE-syntax", "gate-syntax", _E, "A generated file does not parse."),
-        Rule("GATE-style", "gate-style", _E, "A generated file fails `ruff check` or `ruff format --check`."),
-        Rule("GATE-security", "gate-security", _E, "bandit or detect-secrets flags a generated file."),
-        Rule("GATE-tests", "gate-tests", _E, "The generated tests fail, or cover less than the coverage threshold."),
+        Rule("GATE-style", "gate-style", _E, "A generated file fails its language's formatter or linter check."),
+        Rule(
+            "GATE-security",
+            "gate-security",
+            _E,
+            "A generated file holds a secret, a malicious pattern, or what its language's security scanner flags.",
+        ),
+        Rule(
+            "GATE-tests",
+            "gate-tests",
+            _E,
+            "The generated tests fail, are missing, or cover less than the coverage threshold.",
+        ),
+        # The malicious-pattern scan of the security gate (core/malicious.py), in every language's code
+        Rule("MAL001", "dynamic-code", _E, "TypeScript/JavaScript `eval` or `Function` runs a string as code."),
+        Rule("MAL002", "child-process", _E, "TypeScript/JavaScript imports `child_process`, which starts processes."),
+        Rule("MAL003", "shell-command", _E, "Go `exec.Command` runs a shell, so its arguments become shell code."),
+        Rule("MAL004", "unsafe-code", _E, "Go's package `unsafe` or Rust's `unsafe` steps around memory safety."),
+        Rule(
+            "MAL005",
+            "process-spawn",
+            _E,
+            "Rust `std::process::Command`, Java `Runtime.exec`/`ProcessBuilder` or C# `Process.Start` runs a process.",
+        ),
         Rule(
             "GATE-template-security",
             "gate-template-security",

@@ -112,6 +112,7 @@ class FileAction:
 class DeliveryPlan:
     actions: list[FileAction]
     manifest: Manifest  # the one the plan was made against
+    run: dict = field(default_factory=dict)  # how the delivered project is run (PackBackend.run_commands)
 
     @property
     def conflicts(self) -> list[FileAction]:
@@ -173,10 +174,12 @@ def plan_delivery(
     manifest: Manifest | None = None,
     producers: Mapping[str, str] | None = None,
     sources: Mapping[str, dict[str, str]] | None = None,
+    run: Mapping | None = None,
 ) -> DeliveryPlan:
     """Classify each generated file (relative path → content) against the target; writes nothing.
 
-    `sources` (path → {spec pointer: element hash}) is recorded in the manifest with each file.
+    `sources` (path → {spec pointer: element hash}) is recorded in the manifest with each file, and `run`
+    ({"test", "serve", "credentials_env"}) as the manifest's `commands` and `credentials_env`.
 
     Raises UnsafePath for a path that could land outside the target, and DeliveryError while an interrupted
     delivery is pending (its files are half old, half new, so nothing sensible can be planned against them).
@@ -210,7 +213,7 @@ def plan_delivery(
             note = "no longer generated; left in place, delete it if you do not need it"
             actions.append(FileAction(rel, Kind.STALE, None, None, note=note))
     actions.sort(key=lambda a: a.path)
-    return DeliveryPlan(actions, manifest)
+    return DeliveryPlan(actions, manifest, dict(run or {}))
 
 
 def _classify(target: Path, rel: str, generated: str, producer: str, record: FileRecord | None) -> FileAction:
@@ -400,7 +403,8 @@ def _next_manifest(plan: DeliveryPlan, spec_info: SpecInfo, packs: Mapping[str, 
         elif action.kind is Kind.STALE:
             files[action.path] = plan.manifest.files[action.path]
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    return Manifest(spec_info, dict(packs), now, files)
+    commands = {key: plan.run[key] for key in ("test", "serve") if key in plan.run}
+    return Manifest(spec_info, dict(packs), now, files, commands, list(plan.run.get("credentials_env", [])))
 
 
 def _stage(state: Path, plan: DeliveryPlan, manifest: Manifest) -> dict:

@@ -6,11 +6,15 @@ Shape (version 1)::
      "spec": {"path": "...", "hash": "..."},
      "packs": {"python-fastapi": "1.1.0"},
      "generated_at": "2025-01-01T00:00:00+00:00",
+     "commands": {"test": "python -m pytest", "serve": "python -m uvicorn ... --port ${PORT:-8000}"},
+     "credentials_env": ["BOOKSTORE_API_TOKENS"],
      "files": {"src/app.py": {"sha256": "...", "producer": "template:python-fastapi@1.1.0", "base": "...",
                               "sources": {"#/paths/~1books/get": "<sha256 of that element>"}}}}
 
 `sources` (optional) holds a hash of each spec element the file was generated from (`core.provenance`),
-so a later spec edit marks only the files whose own elements changed.
+so a later spec edit marks only the files whose own elements changed. `commands` (optional: a pack's
+project has them, a model's alone does not) are shell commands run in the project folder; `serve` listens
+on $PORT (default 8000), and `credentials_env` names the variables the served project takes credentials from.
 
 `base` is the exact generated content, the base of the next three-way merge. It is stored inline rather than
 as separate files under `.specloom/base/`: then the file list, the hashes and the bases change together in
@@ -67,13 +71,17 @@ class Manifest:
     packs: dict[str, str] = field(default_factory=dict)
     generated_at: str = ""
     files: dict[str, FileRecord] = field(default_factory=dict)
+    commands: dict[str, str] = field(default_factory=dict)  # "test", "serve" -> shell command
+    credentials_env: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
+        run = {"commands": self.commands, "credentials_env": self.credentials_env} if self.commands else {}
         return {
             "version": MANIFEST_VERSION,
             "spec": {"path": self.spec.path, "hash": self.spec.hash},
             "packs": dict(sorted(self.packs.items())),
             "generated_at": self.generated_at,
+            **run,
             "files": {
                 rel: {"sha256": r.sha256, "producer": r.producer, "base": r.base}
                 | ({"sources": dict(sorted(r.sources.items()))} if r.sources else {})
@@ -127,6 +135,8 @@ def parse_manifest(path: Path, raw: bytes) -> Manifest:
             packs={_text(k): _text(v) for k, v in data["packs"].items()},
             generated_at=_text(data["generated_at"]),
             files=files,
+            commands={_text(k): _text(v) for k, v in data.get("commands", {}).items()},
+            credentials_env=[_text(v) for v in data.get("credentials_env", [])],
         )
     except UnsafePath as exc:
         raise ManifestError(path, f"is corrupt: {exc.message}") from exc

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +57,8 @@ class GateConfig:
     line_length: int = 120
     # Generated suites need no pytest plugins; loading every installed one costs seconds per run.
     pytest_plugin_autoload: bool = True
+    # language -> its prepared toolchain folder; a language not named uses its default (specloom.toolchains)
+    toolchains: dict[str, Path] = field(default_factory=dict)
 
     @property
     def python(self) -> str:
@@ -115,12 +119,16 @@ async def run_process(args: Sequence[str], cwd: Path, env: dict[str, str]) -> Co
     return Completed(proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"))
 
 
+def tool_error(gate: str, tool: str, done: Completed) -> GateFinding:
+    return whole_run(gate, "tool-error", f"{tool} failed: {(done.stderr or done.stdout).strip()[-2000:]}")
+
+
 def whole_run(gate: str, code: str, message: str, severity: Severity = "error") -> GateFinding:
     return GateFinding(gate, "", 0, 0, code, message, severity)
 
 
 def skipped(name: str, reason: str) -> GateResult:
-    # Nothing to check is not a failure: a project without Python has no pytest suite to run.
+    # Only for a tree with no code of any gated language: there is nothing of its kind to check.
     return GateResult(name, True, 0.0, [], skipped_reason=reason)
 
 
@@ -175,3 +183,13 @@ def relative(root: Path, path: str | Path) -> str:
         return full.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return Path(path).as_posix()
+
+
+@contextlib.contextmanager
+def scratch_copy(root: Path, prefix: str) -> Iterator[Path]:
+    """A throwaway copy of the tree for tools that write beside the code (target/, lock files), so the
+    gate writes nothing into the tree it checks; gone afterwards."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        copy = Path(tmp, "project")
+        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".git", "target", "node_modules"), symlinks=True)
+        yield copy

@@ -1,13 +1,16 @@
-"""Security gate: bandit on the Python code (HIGH fails, MEDIUM warns) and detect-secrets on every file."""
+"""Security gate: on every tree, detect-secrets on every file and the malicious-pattern scan on all code;
+then each present language's own scanner (Python: bandit, HIGH fails and MEDIUM warns)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import sys
-import tempfile
+import threading
 from pathlib import Path
 
+from specloom.backends.languages import present_languages
+from specloom.core.malicious import SCANNED, malicious_patterns
 from specloom.gates.base import (
     Completed,
     GateConfig,
@@ -18,46 +21,20 @@ from specloom.gates.base import (
     project_files,
     relative,
     run_process,
-    whole_run,
+    tool_error,
 )
+from specloom.gates.languages import per_language
 
 NAME = "security"
 # Inline "pragma: allowlist secret" comments are not honoured: a leaked key cannot be taken back.
 _SECRETS_ARGS = ["scan", "--all-files", "--disable-filter", "detect_secrets.filters.allowlist.is_line_allowlisted"]
 
 
-def _tool_error(tool: str, done: Completed) -> GateFinding:
-    return whole_run(NAME, "tool-error", f"{tool} failed: {(done.stderr or done.stdout).strip()[-2000:]}")
-
-
-def bandit_findings(root: Path, done: Completed) -> list[GateFinding]:
-    try:
-        report = json.loads(done.stdout)
-    except json.JSONDecodeError:
-        return [_tool_error("bandit", done)]
-    findings = [
-        GateFinding(
-            NAME,
-            relative(root, issue["filename"]),
-            issue["line_number"],
-            issue["col_offset"] + 1,
-            issue["test_id"],
-            f"{issue['issue_text']} (severity {issue['issue_severity']}, confidence {issue['issue_confidence']})",
-            "error" if issue["issue_severity"] == "HIGH" else "warning",
-        )
-        for issue in report.get("results", [])
-    ]
-    for error in report.get("errors", []):
-        message = f"bandit could not scan: {error['reason']}"
-        findings.append(GateFinding(NAME, relative(root, error["filename"]), 0, 0, "bandit-error", message, "warning"))
-    return findings
-
-
 def secret_findings(done: Completed) -> list[GateFinding]:
     try:
         results = json.loads(done.stdout)["results"]
     except (json.JSONDecodeError, KeyError, TypeError):
-        return [_tool_error("detect-secrets", done)]
+        return [tool_error(NAME, "detect-secrets", done)]
     return [
         GateFinding(
             NAME,
@@ -72,23 +49,37 @@ def secret_findings(done: Completed) -> list[GateFinding]:
     ]
 
 
-async def _check(root: Path) -> list[GateFinding]:
-    env = clean_env()
-    secrets = run_process([sys.executable, "-m", "detect_secrets", *_SECRETS_ARGS, "."], root, env)
-    if next(project_files(root, (".py",)), None) is None:
-        return secret_findings(await secrets)
-    with tempfile.TemporaryDirectory(prefix="specloom-bandit-") as tmp:
-        # Our own ini replaces a .bandit file in the tree, which could otherwise skip tests.
-        ini = Path(tmp, "bandit.ini")
-        ini.write_text("[bandit]\n")
-        args = [sys.executable, "-m", "bandit", "-r", "-f", "json", "-q", "--severity-level", "medium"]
-        bandit = run_process([*args, "--ini", str(ini), "."], root, env)
-        bandit_done, secrets_done = await asyncio.gather(bandit, secrets)
-    return bandit_findings(root, bandit_done) + secret_findings(secrets_done)
+def pattern_findings(root: Path, stop: threading.Event) -> list[GateFinding]:
+    findings: list[GateFinding] = []
+    for path in project_files(root, tuple(SCANNED)):
+        if stop.is_set():
+            break
+        text = path.read_bytes().decode("utf-8", "replace")  # the syntax gate reports a file that is not UTF-8
+        rel = relative(root, path)
+        findings.extend(
+            GateFinding(NAME, rel, p.line, p.column, p.code, p.message)
+            for p in malicious_patterns(text, path.name[path.name.rfind(".") :])
+        )
+    return findings
+
+
+async def _patterns(root: Path) -> list[GateFinding]:
+    stop = threading.Event()
+    try:
+        return await asyncio.to_thread(pattern_findings, root, stop)
+    finally:
+        stop.set()  # a timed-out scan stops at the next file
+
+
+async def _check(root: Path, cfg: GateConfig) -> list[GateFinding]:
+    secrets = run_process([sys.executable, "-m", "detect_secrets", *_SECRETS_ARGS, "."], root, clean_env())
+    languages = per_language(NAME, present_languages(root), cfg, lambda lang, tools: lang.security(root, cfg, tools))
+    secrets_done, patterns, by_language = await asyncio.gather(secrets, _patterns(root), languages)
+    return secret_findings(secrets_done) + patterns + by_language
 
 
 class SecurityGate:
     name = NAME
 
     async def run(self, root: Path, cfg: GateConfig, cancel: asyncio.Event | None) -> GateResult:
-        return await guarded(self.name, cfg, cancel, _check(root))
+        return await guarded(self.name, cfg, cancel, _check(root, cfg))

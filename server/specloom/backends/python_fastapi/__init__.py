@@ -79,6 +79,18 @@ class PythonFastAPI:
     def extension_files(self, package: str) -> list[tuple[str, str]]:
         return [(f"{package}/routes/extensions.py", "source"), ("tests/test_extensions.py", "test")]
 
+    def run_commands(self, spec, variables: dict) -> dict:
+        from specloom.core.apimodel import build_api_model
+
+        package = self.package(spec, variables)
+        secured = build_api_model(spec, None, lambda op: self.template_gap(spec, op)).secured
+        return {
+            "test": "python -m pytest -q",
+            "serve": f"python -m uvicorn --factory {package}.app:create_app --host 127.0.0.1 --port ${{PORT:-8000}}",
+            # the same name the templates read (context.py's token_env), present only when security.py is
+            "credentials_env": [f"{package.upper()}_API_TOKENS"] if secured else [],
+        }
+
     def extension_prompt(self, module: str, coverage_threshold: float) -> str:
         return (
             f"`{module}` defines `router = APIRouter()` with one route per operation (path, method and "

@@ -140,8 +140,8 @@ def _error_body(api: ApiModel, deref, samples, code_is_int: bool) -> list[tuple[
 
 
 def _style_rules() -> dict:
+    from specloom.backends.languages.python import TEST_GLOBS
     from specloom.gates.base import GateConfig
-    from specloom.gates.style import TEST_GLOBS
 
     gate = GateConfig()
     return {
