@@ -96,6 +96,7 @@ class RouteGo:
     violations: list[Violation] = field(default_factory=list)
     minimal_body: str | None = None
     sample: str | None = None  # Go literal of a valid body
+    null_body: str | None = None  # a valid body with every nullable field null, where it has any
     unshown: list[str] = field(default_factory=list)  # body fields the answer does not show as sent
     page_cases: list[dict] = field(default_factory=list)  # paging tests: name, query, the keys wanted
     query_violations: list[str] = field(default_factory=list)  # query strings it must refuse with 422
@@ -321,7 +322,7 @@ class GoView:
                 go.key_enum = [str(v) for v in id_schema["enum"]]
         if go.key_kind == "int":
             self.uses.add("int-ids")
-        if go.key_kind == "uuid" or "uuid" in rv.new_id:
+        if go.key_kind == "uuid" or (go.key_kind == "str" and not rv.client_sets_id):
             self.uses.add("uuid-keys")
         if res.parent:
             go.parent = done[res.parent]
@@ -378,7 +379,11 @@ class GoView:
             model = self.api.models[route.body_model]
             out.violations = self._violations(body, model)
             out.minimal_body = go_json(self.samples.model(model, minimal=True, include_read_only=False))
-            out.sample = go_json(self.samples.model(model, include_read_only=False))
+            full = self.samples.model(model, include_read_only=False)
+            out.sample = go_json(full)
+            nullable = [f.json for f in body.fields if f.nullable]
+            if nullable:
+                out.null_body = go_json(full | dict.fromkeys(nullable))
             kept = set(go.py.kept_on_replace)
             client_id = op.kind == "create" and go.py.client_sets_id
             out.unshown = [
@@ -558,7 +563,11 @@ class GoView:
             lines.append(f"number := {value('page', base)}")
             lines.append(f"items = window(items, max(number-{base}, 0)*size, size)")
         else:
-            if "limit" in pg:
+            if "limit" in pg and _param_default(defaults[route.paging["limit"].py_name].declaration) is None:
+                # No default: an absent limit leaves the list whole (as python-fastapi does).
+                limit = pg["limit"].var
+                lines.append(f"if {limit} != nil {{\n\t\titems = window(items, 0, max(*{limit}, 0))\n\t}}")
+            elif "limit" in pg:
                 lines.append(f"items = window(items, 0, max({value('limit', DEFAULT_PAGE_SIZE)}, 0))")
             if route.has_size and "page_size" in pg and "limit" not in pg:
                 lines.append(f"size := {size}")
@@ -741,7 +750,7 @@ def _go_value(value: object, base: str) -> str:
     if base == "bool":
         return "true" if value else "false"
     if base in ("int64", "float64"):
-        return go_number(value, base)
+        return f"{base}({go_number(value, base)})"
     return f"{base}{{}}"
 
 
