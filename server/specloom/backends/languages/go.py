@@ -43,7 +43,7 @@ def go_env(tools: Path, *, offline: bool = True) -> dict[str, str]:
         GOTELEMETRY="off",
     )
     if offline:
-        env |= {"GOPROXY": "off", "GOFLAGS": "-mod=readonly -buildvcs=false"}
+        env |= {"GOPROXY": "off", "GOFLAGS": "-mod=readonly -buildvcs=false -trimpath"}
     else:
         env |= {key: os.environ[key] for key in ("GOPROXY", "GONOSUMDB", "GOSUMDB", "GOPRIVATE") if key in os.environ}
         env["GOFLAGS"] = "-buildvcs=false"
