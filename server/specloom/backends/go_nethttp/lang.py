@@ -91,8 +91,6 @@ def field_kind(schema: dict, deref) -> tuple[str | None, str | None]:
     for key in ("exclusiveMinimum", "exclusiveMaximum", "multipleOf", "const", "uniqueItems"):
         if key in resolved and resolved[key] is not False:
             return None, f"`{key}`"
-    if resolved.get("writeOnly"):
-        return None, "write-only"
     kinds = [t for t in _types(resolved) if t != "null"]
     enum = resolved.get("enum")
     if not kinds and isinstance(enum, list) and enum and all(isinstance(v, str) or v is None for v in enum):

@@ -29,6 +29,7 @@ class GoField:
     nullable: bool
     rule: str  # the Go `rule{...}` literal
     default: str | None = None  # a Go expression of the default, where the schema gives one
+    write_only: bool = False  # read from requests, never shown in an answer
 
     @property
     def type(self) -> str:
@@ -36,6 +37,8 @@ class GoField:
 
     @property
     def tag(self) -> str:
+        if self.write_only:
+            return '`json:"-"`'
         omit = ",omitempty" if not self.required else ""
         return f'`json:"{self.json}{omit}"`'
 
@@ -214,6 +217,14 @@ class GoView:
             uses.add("present")
         if uses & {"numbersField", "boolsField"}:
             uses.add("present")
+        bodies = any(route.body for r in self.resources for route in r.routes)
+        failing = any(q.fails and q.used_or_fails for r in self.resources for route in r.routes for q in route.queries)
+        if bodies:
+            uses.add("body")
+        if bodies or failing:
+            uses.add("writeInvalid")
+        if uses & {"present", "checkString", "checkNumber", "checkItems", "queryString", "queryStrings"}:
+            uses |= {"rule", "invalid"}
         if any(r.parent_field for r in self.resources) or any(
             q.filter for r in self.resources for route in r.routes for q in route.queries
         ):
@@ -288,6 +299,7 @@ class GoView:
                     f.nullable,
                     self._rule(f.schema, f.required, f.nullable) if decoded else "",
                     go_default,
+                    f.write_only,
                 )
             )
             if decoded:
@@ -391,6 +403,7 @@ class GoView:
                 for f in body.fields
                 if go.item.field(f.json) is None
                 or go.item.field(f.json).base != f.base
+                or go.item.field(f.json).write_only
                 or (f.json in kept and not (client_id and f.json == go.py.res.id_field))
             ]
         if op.kind == "list":
@@ -495,7 +508,6 @@ class GoView:
             "boolean": "queryBool",
             "array:string": "queryStrings",
         }.get(kind, "queryString")
-        self.uses.add(parser)
         rule = self._rule(param.schema, param.required, False, query=True)
         var = "q" + exported(q.name)
         expression = None
@@ -527,9 +539,12 @@ class GoView:
         if expression is None and not q.paging:
             self.gaps.append(f"{op.operation_id}: query parameter `{q.name}` is read and checked but not applied")
         fails = parser not in ("queryString", "queryStrings") or rule != "rule{}"
-        if param.required:
-            self.uses.add("query-required")
-        return QueryView(q.name, var, parser, rule, q.paging, expression, fails)
+        view = QueryView(q.name, var, parser, rule, q.paging, expression, fails)
+        if view.used_or_fails:  # else the handler does not read it
+            self.uses.add(parser)
+            if param.required:
+                self.uses.add("query-required")
+        return view
 
     def _window(self, route, out: RouteGo) -> str:
         """Go statements that cut `items` to the page the parameters ask for (python-fastapi's arithmetic)."""

@@ -15,7 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from specloom.gates.base import GateConfig, GateFinding, clean_env, relative, run_process, whole_run
+from specloom.gates.base import GateConfig, GateFinding, clean_env, run_process, whole_run
+from specloom.gates.base import relative as _relative
 
 # Pinned: both build with Go 1.26 (the versions the module proxy serves here; see the pack README).
 TOOLS = {
@@ -59,6 +60,21 @@ def _gofmt() -> str | None:
     go = _go()
     if found is None and go is not None and (Path(go).resolve().parent / "gofmt").is_file():
         return str(Path(go).resolve().parent / "gofmt")
+    return found
+
+
+def relative(root: Path, path: str) -> str:
+    """A tool's path relative to `root`. staticcheck and go vet replay cached findings with the absolute path of
+    the tree they were first found in (the same files in another staging folder): then the longest tail of the
+    path that names a file under `root` is the one meant."""
+    found = _relative(root, path)
+    if not Path(found).is_absolute():
+        return found
+    parts = Path(found).parts
+    for start in range(1, len(parts)):
+        tail = Path(*parts[start:])
+        if (root / tail).is_file():
+            return tail.as_posix()
     return found
 
 
