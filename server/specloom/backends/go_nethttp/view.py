@@ -129,8 +129,6 @@ class ResourceGo:
     update_body: str | None = None
     missing: str = ""
     parent_key: str = ""
-    key_pattern: str | None = None  # a string id's pattern, checked on the path
-    key_enum: list[str] | None = None
     filters: list[dict] = field(default_factory=list)
     parent_assign: str = ""  # sets the new item's parent field from the path's `parent` key
     client_key: str | None = None  # the storage key of an id the client sends
@@ -326,12 +324,6 @@ class GoView:
             item.field(res.id_field) if res.id_field else None,
         )
         go.key_kind = {"UUID": "uuid", "int": "int"}.get(rv.path_id_type, "str")
-        id_schema = self.py._id_schema(res)
-        if go.key_kind == "str":
-            if isinstance(id_schema.get("pattern"), str):
-                go.key_pattern = self._pattern_var(id_schema["pattern"])
-            if isinstance(id_schema.get("enum"), list):
-                go.key_enum = [str(v) for v in id_schema["enum"]]
         if go.key_kind == "int":
             self.uses.add("int-ids")
         if go.key_kind == "uuid" or (go.key_kind == "str" and not rv.client_sets_id):
@@ -357,7 +349,8 @@ class GoView:
             if go.key_kind == "uuid":
                 go.client_key = f"strings.ToLower({go.client_key})"
         go.missing = rv.missing_id
-        go.sample_item = go_json(rv.sample_item)
+        hidden = {f.json for f in item.fields if f.write_only}
+        go.sample_item = go_json({k: v for k, v in rv.sample_item.items() if k not in hidden})
         go.create_body = go_json(rv.sample_create) if rv.sample_create is not None else None
         go.update_body = go_json(rv.update_body) if rv.update_body is not None else None
         for route in rv.routes:

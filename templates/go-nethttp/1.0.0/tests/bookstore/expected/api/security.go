@@ -8,9 +8,9 @@ import (
 	"strings"
 )
 
-// TokensEnv names the environment variable holding the accepted credentials, comma-separated; with none
+// AuthEnv names the environment variable holding the accepted credentials, comma-separated; with none
 // configured every secured request is refused.
-const TokensEnv = "BOOKSTORE_API_TOKENS"
+const AuthEnv = "BOOKSTORE_API_TOKENS"
 
 func tokensFrom(value string) []string {
 	var tokens []string

@@ -182,7 +182,7 @@ func TestNewHTTPServerServesOnPortDefault8000(t *testing.T) {
 		t.Fatalf("serves on %q", server.Addr)
 	}
 	env["PORT"] = "9123"
-	env[TokensEnv] = "first, ,second"
+	env[AuthEnv] = "first, ,second"
 	server = NewHTTPServer(func(name string) string { return env[name] })
 	if server.Addr != ":9123" {
 		t.Fatalf("serves on %q", server.Addr)

@@ -36,7 +36,7 @@ func NewHTTPServer(getenv func(string) string) *http.Server {
 	if port == "" {
 		port = "8000"
 	}
-	handler := NewServer(NewStore(), tokensFrom(getenv(TokensEnv)))
+	handler := NewServer(NewStore(), tokensFrom(getenv(AuthEnv)))
 	return &http.Server{Addr: ":" + port, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 }
 
