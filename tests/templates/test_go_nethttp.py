@@ -113,14 +113,14 @@ def test_a_failing_test_and_low_coverage_fail_the_tests_gate(tmp_path: Path, too
     (tmp_path / "low.go").write_text(
         "package low\n\nfunc Half(n int) int {\n\tif n < 0 {\n\t\treturn 0\n\t}\n\treturn n / 2\n}\n"
     )
-    (tmp_path / "low_test.go").write_text(
-        'package low\n\nimport "testing"\n\nfunc TestHalf(t *testing.T) {\n\tif Half(4) != 2 {\n\t\tt.Fatal("no")\n\t}\n}\n'
+    test = (
+        'package low\n\nimport "testing"\n\nfunc TestHalf(t *testing.T) {\n\tif Half(4) != WANT {\n'
+        '\t\tt.Fatal("no")\n\t}\n}\n'
     )
+    (tmp_path / "low_test.go").write_text(test.replace("WANT", "2"))
     [low] = asyncio.run(GATES.tests(tmp_path, GateConfig(), tools))
     assert low.code == "coverage" and "below the 95% threshold" in low.message
-    (tmp_path / "low_test.go").write_text(
-        'package low\n\nimport "testing"\n\nfunc TestHalf(t *testing.T) {\n\tif Half(4) != 3 {\n\t\tt.Fatal("no")\n\t}\n}\n'
-    )
+    (tmp_path / "low_test.go").write_text(test.replace("WANT", "3"))
     [failed] = asyncio.run(GATES.tests(tmp_path, GateConfig(), tools))
     assert (failed.file, failed.line, failed.code) == ("low_test.go", 7, "test-failure")
 

@@ -40,7 +40,9 @@ class GoNetHTTP:
                         schemas.append(merged.get("items"))
                     elif op.method == "get" and not op.path.endswith("}"):
                         pages.append(answer)
-                        schemas += [spec.deref(p).get("items") for p in props.values() if "array" in _types(spec.deref(p))]
+                        schemas += [
+                            spec.deref(p).get("items") for p in props.values() if "array" in _types(spec.deref(p))
+                        ]
                     else:
                         schemas.append(answer)
         for schema in schemas + pages:
@@ -58,7 +60,9 @@ class GoNetHTTP:
             return f"path {op.path} has a parameter inside a segment, which Go's ServeMux patterns cannot match"
         for requirement in op.security or []:
             for scheme_name in requirement if isinstance(requirement, dict) else []:
-                scheme = spec.deref(((spec.data.get("components") or {}).get("securitySchemes") or {}).get(scheme_name) or {})
+                scheme = spec.deref(
+                    ((spec.data.get("components") or {}).get("securitySchemes") or {}).get(scheme_name) or {}
+                )
                 kind = scheme.get("type")
                 if kind == "http" and str(scheme.get("scheme", "")).lower() not in ("bearer", "basic"):
                     return f"security scheme {scheme_name} (http {scheme.get('scheme')}) is not implemented"

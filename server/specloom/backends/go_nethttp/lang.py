@@ -30,7 +30,7 @@ _NOT_RE2 = re.compile(r"\(\?[=!<]|\\[1-9]|\\[pP]\{|[*+?}]\+|\(\?P?<\w+>")
 
 
 def exported(name: str) -> str:
-    """A Go exported identifier for a JSON or schema name (`authorId` -> `AuthorID`, `pet-response` -> `PetResponse`)."""
+    """A Go exported name for a JSON or schema name (`authorId` -> `AuthorID`, `pet-response` -> `PetResponse`)."""
     words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+", name)
     out = "".join(_INITIALISMS.get(w.lower(), w[:1].upper() + w[1:]) for w in words)
     if not out or out[0].isdigit():

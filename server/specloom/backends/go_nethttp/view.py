@@ -45,9 +45,10 @@ class GoField:
     @property
     def decoder(self) -> str:
         return {"string": "stringField", "int64": "intField", "float64": "numberField", "bool": "boolField"}.get(
-            self.base, {"[]string": "stringsField", "[]int64": "intsField", "[]float64": "numbersField"}.get(
+            self.base,
+            {"[]string": "stringsField", "[]int64": "intsField", "[]float64": "numbersField"}.get(
                 self.base, "boolsField"
-            )
+            ),
         )
 
 
@@ -338,7 +339,9 @@ class GoView:
                 raise ValueError(f"{item.name}.{f.json} names the parent but is optional or not a string or integer")
             if f is not None:
                 go.parent_assign = (
-                    f"item.{f.go}, _ = strconv.ParseInt(parent, 10, 64)" if f.base == "int64" else f"item.{f.go} = parent"
+                    f"item.{f.go}, _ = strconv.ParseInt(parent, 10, 64)"
+                    if f.base == "int64"
+                    else f"item.{f.go} = parent"
                 )
         if rv.client_sets_id:
             create = next(r for r in rv.routes if r.op.kind == "create")
@@ -483,7 +486,9 @@ class GoView:
                 values[q.name] = text
                 found.append("?" + urlencode(values, quote_via=quote))
             if param.required:
-                values = {k: (json.dumps(v) if not isinstance(v, str) else v) for k, v in required.items() if k != q.name}
+                values = {
+                    k: (json.dumps(v) if not isinstance(v, str) else v) for k, v in required.items() if k != q.name
+                }
                 found.append("?" + urlencode(values, quote_via=quote))
         return found
 

@@ -294,7 +294,11 @@ def _vet_findings(root: Path, text: str) -> list[GateFinding]:
                     file, line, column = (m[1], int(m[2]), int(m[3])) if m else ("", 0, 0)
                     findings.append(
                         GateFinding(
-                            "style", relative(root, file) if file else "", line, column, f"vet:{analyzer}",
+                            "style",
+                            relative(root, file) if file else "",
+                            line,
+                            column,
+                            f"vet:{analyzer}",
                             str(diagnostic.get("message", "")),
                         )
                     )
