@@ -87,9 +87,15 @@ class GoNetHTTP:
         return Rendering(context, resources, api)
 
     def filters(self) -> dict:
-        from specloom.backends.go_nethttp.lang import go_comment, go_imports, go_json, go_string
+        from specloom.backends.go_nethttp.lang import exported, go_comment, go_imports, go_json, go_string
 
-        return {"gostr": go_string, "gojson": go_json, "goimports": go_imports, "gocomment": go_comment}
+        return {
+            "gostr": go_string,
+            "gojson": go_json,
+            "goimports": go_imports,
+            "gocomment": go_comment,
+            "goname": exported,
+        }
 
     def extension_files(self, package: str) -> list[tuple[str, str]]:
         return [("api/extensions.go", "source"), ("api/extensions_test.go", "test")]

@@ -105,6 +105,11 @@ def field_kind(schema: dict, deref) -> tuple[str | None, str | None]:
         if pattern is not None and (not isinstance(pattern, str) or _NOT_RE2.search(pattern)):
             return None, "a pattern Go's regexp cannot compile (lookaround or backreference)"
         return "string", None
+    if kind == "integer":
+        for key in ("default", "example", "minimum", "maximum"):
+            value = resolved.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+                return None, f"an integer whose {key} exceeds 64 bits"
     if kind in _SCALARS:
         return _SCALARS[kind], None
     if kind == "array":

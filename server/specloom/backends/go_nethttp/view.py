@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 
 from specloom.backends.go_nethttp.lang import TAKEN, exported, field_kind, go_json, go_number, go_string, unique
 from specloom.backends.python_fastapi.lang import with_format_bounds
-from specloom.backends.python_fastapi.view import DEFAULT_PAGE_SIZE, FastAPIView, ParamView, ResourceView
+from specloom.backends.python_fastapi.view import (
+    DEFAULT_PAGE_SIZE,
+    FastAPIView,
+    ParamView,
+    ResourceView,
+    _other_value,
+)
 from specloom.core.apimodel import ApiModel, Model, _ref_name, _types
 
 _FORMATS = ("date", "date-time", "uuid", "email", "uri")
@@ -81,10 +87,11 @@ class QueryView:
     filter: str | None  # a Go boolean expression over `item` and the parameter's value
     fails: bool = True  # whether some value of it is refused (a number that is none, a bound, a length)
     err: str = "_"  # the Go variable of its parse error
+    sorting: str | None = None  # "sort" (names the field to sort by) or "order" (asc/desc) where applied
 
     @property
     def used_or_fails(self) -> bool:
-        return bool(self.filter or self.paging or self.fails)
+        return bool(self.filter or self.paging or self.fails or self.sorting)
 
 
 @dataclass(slots=True)
@@ -131,6 +138,7 @@ class ResourceGo:
     missing: str = ""
     parent_key: str = ""
     filters: list[dict] = field(default_factory=list)
+    orders: list[dict] = field(default_factory=list)  # the fields a `sort` may name: comparison and test data
     parent_assign: str = ""  # sets the new item's parent field from the path's `parent` key
     client_key: str | None = None  # the storage key of an id the client sends
 
@@ -181,6 +189,7 @@ class GoView:
         self.uses: set[str] = set()
         self.gaps: list[str] = []
         self._patterns: dict[str, str] = {}  # regular expression -> the Go variable compiled from it
+        self._handlers: set[str] = set()  # handler names taken (two operation ids may spell one Go name)
         taken = set(TAKEN)
         self.model_names = {name: unique(exported(name), taken) for name in api.models}
         wanted: dict[str, bool] = {}
@@ -325,6 +334,10 @@ class GoView:
             item.field(res.id_field) if res.id_field else None,
         )
         go.key_kind = {"UUID": "uuid", "int": "int"}.get(rv.path_id_type, "str")
+        if go.id_field is not None and go.id_field.base == "int64":
+            go.key_kind = "int"  # an integer id behind a string path parameter: a path that is no integer is a 404
+        elif go.id_field is not None and go.id_field.base != "string":
+            raise ValueError(f"{item.name}.{go.id_field.json} is an id of neither string nor integer type")
         if go.key_kind == "int":
             self.uses.add("int-ids")
         if go.key_kind == "uuid" or (go.key_kind == "str" and not rv.client_sets_id):
@@ -368,10 +381,17 @@ class GoView:
         for index, p in enumerate(route.path_params):
             path = path.replace("{" + p.name + "}", "{" + ("parent" if index == 0 and go.parent else "key") + "}")
         body = self.models.get(route.body_model) if route.body_model else None
-        queries = [self._query(go, q, op) for q in route.query_params]
+        taken: set[str] = set()  # two parameters may spell one Go name (`created_at`, `createdAt`)
+        queries = [self._query(go, q, op, taken) for q in route.query_params]
         for number, q in enumerate(q for q in queries if q.fails):
             q.err = f"err{number + 1}"
-        out = RouteGo(op, "handle" + exported(op.operation_id), f"{op.method.upper()} {path}", body, queries)
+        out = RouteGo(
+            op,
+            unique("handle" + exported(op.operation_id), self._handlers),
+            f"{op.method.upper()} {path}",
+            body,
+            queries,
+        )
         if route.required_query:
             from urllib.parse import urlencode
 
@@ -492,7 +512,7 @@ class GoView:
                 found.append("?" + urlencode(values, quote_via=quote))
         return found
 
-    def _query(self, go: ResourceGo, q: ParamView, op) -> QueryView:
+    def _query(self, go: ResourceGo, q: ParamView, op, taken: set[str]) -> QueryView:
         param = next(p for p in op.query if p.name == q.name)
         schema = self.deref(param.schema) if _ref_name(param.schema) else param.schema
         kinds = [t for t in _types(schema) if t != "null"] or (["string"] if schema.get("enum") else [])
@@ -507,7 +527,7 @@ class GoView:
             "array:string": "queryStrings",
         }.get(kind, "queryString")
         rule = self._rule(param.schema, param.required, False, query=True)
-        var = "q" + exported(q.name)
+        var = unique("q" + exported(q.name), taken)
         expression = None
         attr_to_json = {v: k for k, v in go.py.attrs.items()}
         if q.filter_field and q.compare != "search":
@@ -534,15 +554,64 @@ class GoView:
                     else f"contains(item.{f.go}, *{var})"
                 )
             expression = " || ".join(terms) or None
-        if expression is None and not q.paging:
+        sorting = None
+        if q.compare == "sort":
+            sorting = self._sorting(go, q, op)
+        elif q.compare == "order" and any(p.compare == "sort" and p.sort_fields for p in self._list_params(go)):
+            sorting = "order"  # read where the items are sorted
+        if expression is None and sorting is None and not q.paging:
             self.gaps.append(f"{op.operation_id}: query parameter `{q.name}` is read and checked but not applied")
         fails = parser not in ("queryString", "queryStrings") or rule != "rule{}"
-        view = QueryView(q.name, var, parser, rule, q.paging, expression, fails)
+        view = QueryView(q.name, var, parser, rule, q.paging, expression, fails, sorting=sorting)
         if view.used_or_fails:  # else the handler does not read it
             self.uses.add(parser)
             if param.required:
                 self.uses.add("query-required")
         return view
+
+    def _list_params(self, go: ResourceGo) -> list[ParamView]:
+        route = next((r for r in go.py.routes if r.op.kind == "list"), None)
+        return route.query_params if route else []
+
+    def _sorting(self, go: ResourceGo, q: ParamView, op) -> str | None:
+        """Where a `sort` parameter names a field: the Go comparisons per field, and test data for each."""
+        item = self.api.models[go.py.res.item_model]
+        for name in q.sort_fields:
+            target = go.item.field(name)
+            if target is None or target.base not in ("string", "int64", "float64") or target.write_only:
+                continue
+            model_field = next(f for f in item.fields if f.name == name)
+            schema = self.deref(model_field.schema) if _ref_name(model_field.schema) else model_field.schema
+            tested = name not in (go.py.res.id_field, go.py.res.parent_field)  # the seed sets those itself
+            low = go.py.sample_item.get(name, self.samples.value(model_field.schema))
+            high = _other_value(schema, low, self.samples.valid)
+            if low == high or not self.samples.valid(schema, high):
+                continue
+            low, high = sorted([low, high])
+            compare = (
+                f"comparePointers(a.{target.go}, b.{target.go})"
+                if target.pointer
+                else f"cmp.Compare(a.{target.go}, b.{target.go})"
+            )
+            if target.pointer:
+                self.uses.add("comparePointers")
+            descending = q.sort_values is None or "-" + name in q.sort_values
+            go.orders.append(
+                {
+                    "json": name,
+                    "compare": compare,
+                    "low": go_json({name: low}),
+                    "high": go_json({name: high}),
+                    "descending": descending,
+                    "nil": target.pointer,
+                    "open": q.sort_values is None,
+                    "tested": tested,  # any value is taken: an unknown field leaves the order
+                }
+            )
+        if not go.orders:
+            return None
+        self.uses.add("sort")
+        return "sort"
 
     def _window(self, route, out: RouteGo) -> str:
         """Go statements that cut `items` to the page the parameters ask for (python-fastapi's arithmetic)."""
@@ -715,6 +784,7 @@ class GoView:
     def _filters(self, go: ResourceGo) -> list[dict]:
         """Test data of each applied filter: an item it selects, one it leaves out, and the query."""
         out = []
+        taken: set[str] = set()
         route = go.route("list")
         for fv in go.py.filters:
             if fv.kind != "match":
@@ -727,7 +797,7 @@ class GoView:
             out.append(
                 {
                     "name": fv.name,
-                    "func": exported(fv.name),
+                    "func": unique(exported(fv.name), taken),
                     "wanted": go_json({fv.field: fv.match}),
                     "other": go_json({fv.field: fv.other}) if fv.other is not None else None,
                     "query": query,
