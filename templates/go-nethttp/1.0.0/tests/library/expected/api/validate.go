@@ -132,7 +132,7 @@ func intField(raw map[string]json.RawMessage, name string, r rule) (*int64, erro
 	}
 	var value int64
 	if json.Unmarshal(data, &value) != nil {
-		return nil, invalid(name, "must be an integer")
+		return nil, invalid(name, "must be an integer (of 64 bits: this service stores no larger one)")
 	}
 	return &value, checkNumber(name, float64(value), r)
 }
@@ -150,7 +150,8 @@ func queryInt(query url.Values, name string, r rule) (*int64, error) {
 		return nil, nil
 	}
 	value, err := strconv.ParseInt(query.Get(name), 10, 64)
-	if err != nil {
+	// Beyond 64 bits ParseInt gives the nearest 64-bit value: for a page, a bound or a filter, the same answer.
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return nil, invalid(name, "must be an integer")
 	}
 	return &value, checkNumber(name, float64(value), r)
