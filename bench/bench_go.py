@@ -19,7 +19,7 @@ from specloom.core.specs import parse_path
 from specloom.gates.base import GateConfig
 from specloom.templates.generate import render_spec
 from specloom.templates.packs import discover, select
-from specloom.toolchains import pack_toolchain
+from specloom.toolchains import toolchains_root
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "templates/go-nethttp/1.0.0/tests/bookstore/spec.yaml"
@@ -48,7 +48,7 @@ def main() -> None:
             start = time.perf_counter()
             GATES.prepare(Path(tmp) / "go-nethttp@1.0.0", None)
             print(f"first-run toolchain preparation: {time.perf_counter() - start:.1f} s")
-    tools = pack_toolchain("go-nethttp", "1.0.0")
+    tools = toolchains_root() / "go-nethttp@1.0.0"
     start = time.perf_counter()
     GATES.prepare(tools, None)
     print(f"prepare on an already prepared toolchain: {time.perf_counter() - start:.2f} s")

@@ -16,7 +16,3 @@ class ToolchainError(Exception):
 def toolchains_root() -> Path:
     configured = os.environ.get("SPECLOOM_TOOLCHAINS")
     return Path(configured) if configured else Path.home() / ".cache" / "specloom" / "toolchains"
-
-
-def pack_toolchain(name: str, version: str) -> Path:
-    return toolchains_root() / f"{name}@{version}"

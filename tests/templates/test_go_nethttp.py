@@ -24,7 +24,7 @@ from specloom.gates.base import GateConfig
 from specloom.templates.generate import render_spec
 from specloom.templates.goldens import run_pack
 from specloom.templates.packs import BUILTIN_PACKS, PackError, discover, select
-from specloom.toolchains import pack_toolchain
+from specloom.toolchains import toolchains_root
 
 from .spec_strategies import crud_specs
 from .test_served_projects import schemathesis
@@ -39,7 +39,7 @@ FUZZED_EXAMPLES = 4
 @pytest.fixture(scope="module")
 def tools() -> Path:
     """The pack's prepared toolchain (make test prepares it; preparing again is a no-op)."""
-    folder = pack_toolchain("go-nethttp", "1.0.0")
+    folder = toolchains_root() / "go-nethttp@1.0.0"
     GATES.prepare(folder, None)
     assert GATES.tool_problem(folder) is None
     return folder
