@@ -220,6 +220,40 @@ def test_the_served_bookstore_behaves_as_the_spec_says_under_schemathesis(tmp_pa
         assert negative.returncode == 0, negative.stdout[-4000:]
 
 
+def gated_or_named(spec_path: Path, folder: Path, tools: Path) -> str | None:
+    """None when the pack refuses the document by name, or renders a project every Go gate passes in which
+    each operation is implemented or named; else what broke that."""
+    parsed, _ = parse_path(spec_path)
+    try:
+        result = render_spec(pack(), parsed, None, {}, extensions=False)
+    except PackError as refused:
+        return None if str(refused) else "refused without a reason"
+    routes = "\n".join(f.content for f in result.files if f.path.startswith("api/routes_"))
+    for op in parsed.operations:
+        named = any(g.startswith(f"{op.operation_id}:") or op.path in g for g in result.gaps)
+        if f"({op.operation_id})" not in routes and not named:
+            return f"{op.operation_id} neither rendered nor named"
+    for f in result.files:
+        (folder / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / f.path).write_text(f.content, encoding="utf-8")
+    findings = all_gates(folder, tools)
+    return f"gate findings: {findings}" if findings else None
+
+
+# A few public documents python-fastapi delivers (tests/corpus): bounded, as the fuzzer, to keep CI short.
+CORPUS_SAMPLE = ["3.0/json/link-example.json", "3.0/json/openapi-workshop/hoot.json", "3.0/json/response-schemas.json"]
+
+
+@pytest.mark.parametrize("document", CORPUS_SAMPLE)
+def test_a_public_document_is_gated_or_refused_by_name(document: str, tmp_path: Path, tools: Path):
+    from tests.corpus.corpus import install
+
+    package, why = install()
+    if package is None:
+        pytest.skip(f"the @readme/oas-examples corpus is unavailable: {why}")
+    assert gated_or_named(package / document, tmp_path, tools) is None
+
+
 @settings(CI, max_examples=FUZZED_EXAMPLES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(crud_specs())
 def test_the_pack_renders_a_gated_project_or_names_what_it_refuses(tools: Path, spec: dict):

@@ -340,7 +340,7 @@ class GoView:
             raise ValueError(f"{item.name}.{go.id_field.json} is an id of neither string nor integer type")
         if go.key_kind == "int":
             self.uses.add("int-ids")
-        if go.key_kind == "uuid" or (go.key_kind == "str" and not rv.client_sets_id):
+        if go.key_kind == "uuid" or (go.key_kind == "str" and not rv.client_sets_id and res.op("create")):
             self.uses.add("uuid-keys")
         if res.parent:
             go.parent = done[res.parent]
