@@ -9,11 +9,11 @@ from specloom.core.languages import framework_for, language
     ("lang", "framework", "expected"),
     [
         ("python", None, "fastapi"),
-        ("go", None, "net/http"),
+        ("go", None, "nethttp"),
         ("rust", None, "actix-web"),
         ("typescript", "fastify", "fastify"),  # a user's framework for another language is kept, not dropped
         ("go", "chi", "chi"),
-        ("go", "fastapi", "net/http"),  # the configured language's framework does not leak into another language
+        ("go", "fastapi", "nethttp"),  # the configured language's framework does not leak into another language
         ("typescript", "my-own-framework", "my-own-framework"),
     ],
 )
@@ -34,12 +34,14 @@ def test_a_language_without_a_pack_plans_files_its_toolchain_builds_and_tests():
     from tests.helpers import EXAMPLES
 
     spec, _ = parse_path(EXAMPLES / "openapi/bookstore.yaml")
-    go = plan_generation(spec, PlanOptions(language="go", framework="fastapi"))  # fastapi was meant for python
+    go = plan_generation(spec, PlanOptions(language="go", framework="chi"))  # go-nethttp is the pack of go/nethttp
     paths = [f.path for f in go.files]
-    assert go.framework == "net/http" and "go.mod" in paths
+    assert go.framework == "chi" and "go.mod" in paths
     assert {p for p in paths if p.endswith("_test.go")} and not any(p.startswith("tests/") for p in paths)
     assert all(f.producer == "ai" for f in go.files)
-    assert "No template pack for go/net/http" in go.notes[0]
+    assert "No template pack for go/chi" in go.notes[0]
+    packed = plan_generation(spec, PlanOptions(language="go", framework="fastapi"))  # fastapi was meant for python
+    assert packed.framework == "nethttp" and all(f.producer.startswith("template:go-nethttp@") for f in packed.files)
     typescript = plan_generation(spec, PlanOptions(language="typescript", framework="fastify"))
     assert typescript.framework == "fastify" and "package.json" in [f.path for f in typescript.files]
     rust = [f.path for f in plan_generation(spec, PlanOptions(language="rust")).files]

@@ -10,7 +10,7 @@ import importlib
 from specloom.backends.base import PackBackend, Rendering
 
 # pack name -> module whose BACKEND owns it
-_MODULES = {"python-fastapi": "specloom.backends.python_fastapi"}
+_MODULES = {"python-fastapi": "specloom.backends.python_fastapi", "go-nethttp": "specloom.backends.go_nethttp"}
 
 __all__ = ["PackBackend", "Rendering", "backend_named", "backend_for", "known_backends"]
 

@@ -48,7 +48,7 @@ LANGUAGES = {
     for lang in (
         Language("python", ".py", "fastapi", ("fastapi", "flask", "django"), "pyproject.toml"),
         Language("typescript", ".ts", "express", ("express", "fastify", "nestjs", "koa"), "package.json"),
-        Language("go", ".go", "net/http", ("net/http", "nethttp", "gin", "echo", "chi"), "go.mod"),
+        Language("go", ".go", "nethttp", ("nethttp", "net/http", "gin", "echo", "chi"), "go.mod"),
         Language("rust", ".rs", "actix-web", ("actix-web", "actixweb", "axum", "rocket"), "Cargo.toml"),
         Language("java", ".java", "spring", ("spring", "springboot", "spring-boot", "quarkus"), "pom.xml"),
         Language("csharp", ".cs", "aspnetcore", ("aspnetcore",), "Project.csproj"),

@@ -22,6 +22,7 @@ FORMATTERS = {
         [*_RUFF, "check", *_ISOLATED, "--no-cache", "--fix", "--select", "I001,F401", "--exit-zero", "."],
         [*_RUFF, "format", *_ISOLATED, "--no-cache", "."],
     ),
+    "gofmt": (["gofmt", "-w", "."],),  # the Go toolchain's own: what the go style gate's `gofmt -l` checks
 }
 
 

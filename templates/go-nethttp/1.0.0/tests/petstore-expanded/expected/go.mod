@@ -1,0 +1,3 @@
+module swaggerpetstore
+
+go 1.22
