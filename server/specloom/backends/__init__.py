@@ -10,7 +10,10 @@ import importlib
 from specloom.backends.base import PackBackend, Rendering
 
 # pack name -> module whose BACKEND owns it
-_MODULES = {"python-fastapi": "specloom.backends.python_fastapi"}
+_MODULES = {
+    "python-fastapi": "specloom.backends.python_fastapi",
+    "typescript-fastify": "specloom.backends.typescript_fastify",
+}
 
 __all__ = ["PackBackend", "Rendering", "backend_named", "backend_for", "known_backends"]
 

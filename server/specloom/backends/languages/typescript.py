@@ -57,6 +57,11 @@ def _node(tools: Path, tool: str) -> list[str]:
     return [shutil.which("node") or "node", str(tools / "node_modules" / TOOLS[tool])]
 
 
+def prettier_args(tools: Path, args: list[str]) -> list[str]:
+    """prettier with its defaults: no project's config or .editorconfig changes the layout checked."""
+    return [*_node(tools, "prettier"), "--no-config", "--no-editorconfig", *args]
+
+
 _linked: dict[Path, int] = {}
 
 

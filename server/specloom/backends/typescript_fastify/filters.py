@@ -1,0 +1,37 @@
+"""The Jinja filters the typescript-fastify templates use: literals and names written for TypeScript."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from specloom.backends.typescript_fastify.context import camel, key, prop, ts_string
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z_$][A-Za-z0-9_$]*", text))
+
+
+def _json(value: object, indent: int | None = None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def _query(values: dict) -> str:
+    """Query parameters as light-my-request takes them: strings, or lists of strings."""
+
+    def text(value: object) -> str:
+        return json.dumps(value) if isinstance(value, bool) or value is None else str(value)
+
+    shown = {k: [text(x) for x in v] if isinstance(v, list) else text(v) for k, v in values.items()}
+    return "{ " + ", ".join(f"{key(k)}: {_json(v)}" for k, v in shown.items()) + " }" if shown else "{}"
+
+
+FILTERS = {
+    "ts": ts_string,
+    "tsjson": _json,
+    "prop": prop,
+    "tskey": key,
+    "camel": camel,
+    "words": _words,
+    "tsquery": _query,
+}
