@@ -26,6 +26,11 @@ def _query(values: dict) -> str:
     return "{ " + ", ".join(f"{key(k)}: {_json(v)}" for k, v in shown.items()) + " }" if shown else "{}"
 
 
+def _members(values: dict) -> str:
+    """An object's members as an object literal writes them, each followed by a comma."""
+    return "".join(f"{key(k)}: {_json(v)}, " for k, v in values.items())
+
+
 FILTERS = {
     "ts": ts_string,
     "tsjson": _json,
@@ -34,4 +39,5 @@ FILTERS = {
     "camel": camel,
     "words": _words,
     "tsquery": _query,
+    "tsmembers": _members,
 }
