@@ -37,6 +37,8 @@ test: prereqs
 	$(BIN)/ruff check server tests bench
 	@# the corpus of tests/corpus (npm); exit 3 = no npm and nothing cached, and those tests skip saying so
 	tests/corpus/install.sh >/dev/null || [ $$? -eq 3 ]
+	@# the TypeScript pack's pinned tools (npm ci from its committed lock file; a no-op when already prepared)
+	$(BIN)/specloom templates prepare typescript-fastify
 	rm -f .coverage .coverage.*
 	$(BIN)/coverage run -m pytest
 	$(BIN)/coverage combine -q
@@ -66,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_corpus.py
 	$(BIN)/python bench/bench_fuzz.py --examples 50
 	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_typescript.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .demo .coverage .coverage.*

@@ -90,9 +90,23 @@ _KEYWORDS = frozenset(
 _FORMATS = frozenset(["date", "time", "date-time", "uri", "email", "hostname", "ipv4", "ipv6", "uuid", "uri-reference"])
 
 
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def safe_numbers(value: object) -> object:
+    """A JSON value as JavaScript holds it: an integer beyond 2^53 becomes the double it is read as."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
+        return float(value)
+    if isinstance(value, list):
+        return [safe_numbers(v) for v in value]
+    if isinstance(value, dict):
+        return {k: safe_numbers(v) for k, v in value.items()}
+    return value
+
+
 def ts_string(value: object) -> str:
     """A TypeScript literal of a JSON value (strings double-quoted, as prettier writes them)."""
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(safe_numbers(value), ensure_ascii=False)
 
 
 def prop(target: str, name: str) -> str:
@@ -468,6 +482,8 @@ def typescript_fastify(pack: Pack, spec, operation_ids, variables, extensions, g
                         f"{route.op.operation_id}: query parameter `{q.name}` matches no item field, "
                         "so it is not applied"
                     )
+    for rv in view.resources:
+        rv.filters = [_safe_filter(f, rv, api, spec.deref) for f in rv.filters]
     routes = {rv.module: [_route(rv, r, schemas, spec.deref, view.samples) for r in rv.routes] for rv in view.resources}
     json_names = {rv.module: {attr: name for name, attr in rv.attrs.items()} for rv in view.resources}
     model_schemas = []
@@ -508,6 +524,31 @@ def typescript_fastify(pack: Pack, spec, operation_ids, variables, extensions, g
         "route_function": {rv.module: camel(rv.module) + "Routes" for rv in view.resources},
     }
     return context, view.resources, api
+
+
+def _unsafe(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER
+
+
+def _safe_filter(f, rv: ResourceView, api: ApiModel, deref):
+    """A filter test whose two values JavaScript tells apart: integers beyond 2^53 (int64 examples) are not."""
+    if not any(_unsafe(v) for v in (f.match, f.other, f.query)) or f.kind == "sort":
+        return f
+    field_ = next(x for x in api.models[rv.res.item_model].fields if x.name == f.field)
+    schema = deref(field_.schema) if _ref_name(field_.schema) else field_.schema
+    low = schema.get("minimum") if isinstance(schema.get("minimum"), (int, float)) else -MAX_SAFE_INTEGER
+    high = schema.get("maximum") if isinstance(schema.get("maximum"), (int, float)) else MAX_SAFE_INTEGER
+    base = min(max(0, int(low) + 1), int(high) - 1)
+    if base < low or base + 1 > high or _unsafe(base) or _unsafe(base + 1):
+        return f  # no two safe integers in its bounds: the test keeps the spec's values
+    compare = {">=": (base + 1, base, base + 1), "<=": (base, base + 1, base), ">": (base + 1, base, base)}
+    compare["<"] = (base, base + 1, base + 1)
+    for q in next(r for r in rv.routes if r.op.kind == "list").query_params:
+        if q.name == f.name and q.compare in compare:
+            f.match, f.other, f.query = compare[q.compare]
+            return f
+    f.match, f.other, f.query = base, base + 1, base
+    return f
 
 
 class Urls:

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import re
 
-from specloom.backends.typescript_fastify.context import camel, key, prop, ts_string
+from specloom.backends.typescript_fastify.context import camel, key, prop, safe_numbers, ts_string
+
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"[A-Za-z_$][A-Za-z0-9_$]*", text))
+    """The identifiers code uses, outside string literals (a schema's `$ref: "Book#"` uses no type)."""
+    return set(re.findall(r"[A-Za-z_$][A-Za-z0-9_$]*", _STRING.sub('""', text)))
 
 
 def _json(value: object, indent: int | None = None) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=indent)
+    return json.dumps(safe_numbers(value), ensure_ascii=False, indent=indent)
 
 
 def _query(values: dict) -> str:
