@@ -2,9 +2,10 @@
 import { randomUUID } from "node:crypto";
 
 import type { LightMyRequestResponse } from "fastify";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { Author } from "../src/models.js";
+import { inMemoryRepositories } from "../src/repository.js";
 import {
   AUTH,
   AUTH_QUERY,
@@ -19,11 +20,16 @@ const MISSING = "00000000-0000-4000-8000-000000000000";
 
 let t: TestApp;
 
-beforeEach(() => {
+// One app per file (building one compiles every schema); each test starts from empty repositories.
+beforeAll(() => {
   t = testApp();
 });
 
-afterEach(async () => {
+beforeEach(() => {
+  Object.assign(t.repos, inMemoryRepositories());
+});
+
+afterAll(async () => {
   await t.app.close();
 });
 

@@ -1,8 +1,9 @@
 // Tests of /shelves/{shelfId}/books: every operation's success, not-found, invalid-input and auth behaviour.
 import type { LightMyRequestResponse } from "fastify";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { Book, Shelf } from "../src/models.js";
+import { inMemoryRepositories } from "../src/repository.js";
 import {
   AUTH,
   AUTH_QUERY,
@@ -24,12 +25,17 @@ const PARENT = 1;
 let t: TestApp;
 let keys = 0;
 
-beforeEach(() => {
+// One app per file (building one compiles every schema); each test starts from empty repositories.
+beforeAll(() => {
   t = testApp();
+});
+
+beforeEach(() => {
+  Object.assign(t.repos, inMemoryRepositories());
   keys = 0;
 });
 
-afterEach(async () => {
+afterAll(async () => {
   await t.app.close();
 });
 

@@ -1,8 +1,9 @@
 // Tests of /shelves: every operation's success, not-found, invalid-input and auth behaviour.
 import type { LightMyRequestResponse } from "fastify";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { Shelf } from "../src/models.js";
+import { inMemoryRepositories } from "../src/repository.js";
 import {
   AUTH,
   AUTH_QUERY,
@@ -19,12 +20,17 @@ const MISSING = "987654321";
 let t: TestApp;
 let keys = 0;
 
-beforeEach(() => {
+// One app per file (building one compiles every schema); each test starts from empty repositories.
+beforeAll(() => {
   t = testApp();
+});
+
+beforeEach(() => {
+  Object.assign(t.repos, inMemoryRepositories());
   keys = 0;
 });
 
-afterEach(async () => {
+afterAll(async () => {
   await t.app.close();
 });
 
