@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { buildApp } from "../src/app.js";
 import { ApiError, notFound } from "../src/errors.js";
+import { InMemoryRepository } from "../src/repository.js";
 import { tokensFromEnv, TOKENS_ENV } from "../src/security.js";
 import { serve } from "../src/server.js";
 import {
@@ -79,6 +80,18 @@ describe("errors raised by routes use the error shape", () => {
     assertError(crash, 500);
     expect(crash.body).not.toContain("the probe broke");
     await app.close();
+  });
+});
+
+describe("the in-memory repository", () => {
+  it("stores, lists, gets and deletes by key", () => {
+    const repository = new InMemoryRepository<string>();
+    repository.put("1", "taken");
+    expect(repository.list()).toEqual(["taken"]);
+    expect(repository.get("1")).toBe("taken");
+    expect(repository.delete("1")).toBe(true);
+    expect(repository.delete("1")).toBe(false);
+    expect(repository.get("1")).toBeUndefined();
   });
 });
 

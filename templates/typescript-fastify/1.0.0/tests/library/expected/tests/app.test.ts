@@ -83,13 +83,16 @@ describe("errors raised by routes use the error shape", () => {
   });
 });
 
-describe("repository", () => {
-  it("gives ids that skip keys already taken", () => {
+describe("the in-memory repository", () => {
+  it("stores, lists, gets and deletes by key", () => {
     const repository = new InMemoryRepository<string>();
     repository.put("1", "taken");
+    expect(repository.list()).toEqual(["taken"]);
+    expect(repository.get("1")).toBe("taken");
     expect(repository.nextId(1)).toBe(2);
     expect(repository.delete("1")).toBe(true);
     expect(repository.delete("1")).toBe(false);
+    expect(repository.get("1")).toBeUndefined();
   });
 });
 
