@@ -39,6 +39,8 @@ test: prereqs
 	tests/corpus/install.sh >/dev/null || [ $$? -eq 3 ]
 	@# the go-nethttp pack's toolchain (staticcheck, gosec, warm build cache): once per machine, then a no-op
 	$(BIN)/specloom templates prepare go-nethttp
+	@# the TypeScript pack's pinned tools (npm ci from its committed lock file; a no-op when already prepared)
+	$(BIN)/specloom templates prepare typescript-fastify
 	rm -f .coverage .coverage.*
 	$(BIN)/coverage run -m pytest
 	$(BIN)/coverage combine -q
@@ -69,6 +71,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_corpus.py
 	$(BIN)/python bench/bench_fuzz.py --examples 50
 	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_typescript.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .demo .coverage .coverage.*

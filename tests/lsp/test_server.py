@@ -163,7 +163,7 @@ async def test_hovers_plan_with_the_editors_settings(client: LanguageClient, wor
     hover = await client.text_document_hover_async(
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(14, 5))
     )
-    assert "`src/routes/books.ts` — source, by `ai`" in hover.contents.value
+    assert "`src/routes/books.ts` — source, by `template:typescript-fastify@1.0.0`" in hover.contents.value
     assert "bookstore/routes/books.py" not in hover.contents.value
 
 

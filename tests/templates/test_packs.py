@@ -100,7 +100,7 @@ def test_a_broken_overlay_is_reported_not_fatal(tmp_path: Path):
     bad.mkdir(parents=True)
     (bad / "manifest.toml").write_text("name = [unclosed")
     packs, errors = discover([tmp_path])
-    assert [p.ref for p in packs] == ["go-nethttp@1.0.0", "python-fastapi@1.1.0"]
+    assert "python-fastapi@1.1.0" in [p.ref for p in packs]  # the built-in packs load beside the broken overlay
     assert len(errors) == 1 and "not valid TOML" in str(errors[0])
 
 

@@ -10,7 +10,11 @@ import importlib
 from specloom.backends.base import PackBackend, Rendering
 
 # pack name -> module whose BACKEND owns it
-_MODULES = {"python-fastapi": "specloom.backends.python_fastapi", "go-nethttp": "specloom.backends.go_nethttp"}
+_MODULES = {
+    "python-fastapi": "specloom.backends.python_fastapi",
+    "typescript-fastify": "specloom.backends.typescript_fastify",
+    "go-nethttp": "specloom.backends.go_nethttp",
+}
 
 __all__ = ["PackBackend", "Rendering", "backend_named", "backend_for", "known_backends"]
 

@@ -47,7 +47,7 @@ LANGUAGES = {
     lang.name: lang
     for lang in (
         Language("python", ".py", "fastapi", ("fastapi", "flask", "django"), "pyproject.toml"),
-        Language("typescript", ".ts", "express", ("express", "fastify", "nestjs", "koa"), "package.json"),
+        Language("typescript", ".ts", "fastify", ("fastify", "express", "nestjs", "koa"), "package.json"),
         Language("go", ".go", "nethttp", ("nethttp", "net/http", "gin", "echo", "chi"), "go.mod"),
         Language("rust", ".rs", "actix-web", ("actix-web", "actixweb", "axum", "rocket"), "Cargo.toml"),
         Language("java", ".java", "spring", ("spring", "springboot", "spring-boot", "quarkus"), "pom.xml"),

@@ -23,7 +23,14 @@ FORMATTERS = {
         [*_RUFF, "format", *_ISOLATED, "--no-cache", "."],
     ),
     "gofmt": (["gofmt", "-w", "."],),  # the Go toolchain's own: what the go style gate's `gofmt -l` checks
+    "prettier": lambda: _prettier_commands(),  # the toolchain's prettier, found when a render runs
 }
+
+
+def _prettier_commands() -> list[list[str]]:
+    from specloom.backends.typescript_fastify import prettier_commands
+
+    return prettier_commands()
 
 
 def format_files(files: dict[str, str], formatter: str | None, timeout: float = 60) -> dict[str, str]:
@@ -37,7 +44,8 @@ def format_files(files: dict[str, str], formatter: str | None, timeout: float = 
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
-        for command in FORMATTERS[formatter]:
+        commands = FORMATTERS[formatter]
+        for command in commands() if callable(commands) else commands:
             try:
                 subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=timeout, check=False)
             except (OSError, subprocess.TimeoutExpired) as exc:

@@ -1,0 +1,4 @@
+// The entry point `npm start` runs.
+import { serve } from "./server.js";
+
+await serve();

@@ -1,0 +1,31 @@
+// What every test file shares: an app over fresh in-memory repositories, credentials, the error shape.
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { expect } from "vitest";
+
+import { buildApp } from "../src/app.js";
+import { inMemoryRepositories, type Repositories } from "../src/repository.js";
+
+export const ERROR_FIELDS = ["code", "message"];
+export const AUTH: Record<string, string> = {};
+export const AUTH_QUERY: Record<string, string> = {};
+
+export interface TestApp {
+  app: FastifyInstance;
+  repos: Repositories;
+}
+
+export function testApp(): TestApp {
+  const repos = inMemoryRepositories();
+  return { app: buildApp({ repositories: repos }), repos };
+}
+
+export function assertError(
+  response: LightMyRequestResponse,
+  status: number,
+): void {
+  expect(response.statusCode, response.body).toBe(status);
+  expect(response.headers["content-type"]).toContain("application/json");
+  expect(Object.keys(response.json<Record<string, unknown>>())).toEqual(
+    expect.arrayContaining(ERROR_FIELDS),
+  );
+}
