@@ -25,7 +25,6 @@ class PackBackend(Protocol):
     name: str  # the pack it owns, as its manifest names it
     language: str
     framework: str
-    formatter: str | None  # run over rendered files before gates and golden comparison
 
     def template_gap(self, spec, op) -> str | None:
         """Why the pack's templates leave an operation to an AI provider; None when they implement it.
@@ -36,6 +35,10 @@ class PackBackend(Protocol):
 
     def render_context(self, pack: Pack, spec, operations: list[str] | None, variables: dict, extensions: bool):
         """A `Rendering`; `PackError` naming why when the pack cannot render the selection."""
+
+    def format_commands(self) -> list[list[str]]:
+        """The command lines that format rendered files in place (run in their folder), before gates and golden
+        comparison; empty when the templates' output is final."""
 
     def filters(self) -> dict:
         """The Jinja filters the pack's templates use."""

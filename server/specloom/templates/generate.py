@@ -47,6 +47,6 @@ def render_spec(
     if rendering is None:
         rendering = render_context(pack, spec, operation_ids, variables, extensions)
     rendered = render(pack, {**rendering.context, "extensions": extensions}, rendering.resources)
-    formatted = format_files({f.path: f.content for f in rendered}, backend_of(pack).formatter)
+    formatted = format_files({f.path: f.content for f in rendered}, backend_of(pack).format_commands())
     files = [RenderedFile(f.path, formatted[f.path], f.template_id, f.purpose, f.resource) for f in rendered]
     return RenderResult(pack, files, list(rendering.api.gaps), pack.dependencies + pack.test_dependencies)

@@ -15,7 +15,6 @@ class GoNetHTTP:
     name = "go-nethttp"
     language = "go"
     framework = "nethttp"
-    formatter = "gofmt"
 
     def template_gap(self, spec, op) -> str | None:
         from specloom.backends.go_nethttp.lang import field_kind
@@ -85,6 +84,9 @@ class GoNetHTTP:
             raise PackError(f"there is no CRUD resource to implement: {why}")
         context, resources = go_nethttp(pack, spec, api, variables, extensions, self.package(spec, variables))
         return Rendering(context, resources, api)
+
+    def format_commands(self) -> list[list[str]]:
+        return [["gofmt", "-w", "."]]  # the Go toolchain's own: what the style gate's `gofmt -l` checks
 
     def filters(self) -> dict:
         from specloom.backends.go_nethttp.lang import exported, go_comment, go_imports, go_json, go_string

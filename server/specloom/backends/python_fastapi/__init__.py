@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from specloom.backends.base import Rendering
 from specloom.backends.python_fastapi.lang import python_package
@@ -16,7 +17,6 @@ class PythonFastAPI:
     name = "python-fastapi"
     language = "python"
     framework = "fastapi"
-    formatter = "ruff"
 
     def template_gap(self, spec, op) -> str | None:
         if op.method not in _CRUD_METHODS:
@@ -70,6 +70,15 @@ class PythonFastAPI:
             why = "; ".join(api.gaps) or "it has no operations"
             raise PackError(f"there is no CRUD resource to implement: {why}")
         return Rendering(context, resources, api)
+
+    def format_commands(self) -> list[list[str]]:
+        # Imports follow what a render used: ruff sorts them and drops the unused, then lays the code out, with
+        # the style gate's isolated settings, so the gate checks what a person would write, not template output.
+        ruff, isolated = [sys.executable, "-m", "ruff"], ["--isolated", "--quiet", "--line-length", "120", "--no-cache"]
+        return [
+            [*ruff, "check", *isolated, "--fix", "--select", "I001,F401", "--exit-zero", "."],
+            [*ruff, "format", *isolated, "."],
+        ]
 
     def filters(self) -> dict:
         from specloom.backends.python_fastapi.filters import FILTERS

@@ -14,7 +14,6 @@ class TypeScriptFastify:
     name = "typescript-fastify"
     language = "typescript"
     framework = "fastify"
-    formatter = "prettier"
 
     def template_gap(self, spec, op) -> str | None:
         # The same CRUD the python-fastapi pack implements, less what this 1.0.0 does not.
@@ -43,6 +42,9 @@ class TypeScriptFastify:
             why = "; ".join(api.gaps) or "it has no operations"
             raise PackError(f"there is no CRUD resource to implement: {why}")
         return Rendering(context, resources, api)
+
+    def format_commands(self) -> list[list[str]]:
+        return prettier_commands()  # the toolchain's prettier, found when a render runs
 
     def filters(self) -> dict:
         from specloom.backends.typescript_fastify.filters import FILTERS
