@@ -37,10 +37,8 @@ test: prereqs
 	$(BIN)/ruff check server tests bench
 	@# the corpus of tests/corpus (npm); exit 3 = no npm and nothing cached, and those tests skip saying so
 	tests/corpus/install.sh >/dev/null || [ $$? -eq 3 ]
-	@# the go-nethttp pack's toolchain (staticcheck, gosec, warm build cache): once per machine, then a no-op
-	$(BIN)/specloom templates prepare go-nethttp
-	@# the TypeScript pack's pinned tools (npm ci from its committed lock file; a no-op when already prepared)
-	$(BIN)/specloom templates prepare typescript-fastify
+	@# every pack's pinned gate tools (npm ci from lock files, Go tools, caches): once per machine, then a no-op
+	$(BIN)/specloom templates prepare --all
 	rm -f .coverage .coverage.*
 	$(BIN)/coverage run -m pytest
 	$(BIN)/coverage combine -q

@@ -202,3 +202,4 @@ def test_templates_prepare_refuses_what_it_does_not_know(tmp_path: Path):
     assert unknown.returncode == 2 and "no pack no-such-pack" in unknown.stderr and "python-fastapi@" in unknown.stderr
     assert run("templates", "prepare", "--language", "cobol", cwd=tmp_path).returncode == 2
     assert run("templates", "prepare", cwd=tmp_path).returncode == 2
+    assert run("templates", "prepare", "--all", "go-nethttp", cwd=tmp_path).returncode == 2

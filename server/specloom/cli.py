@@ -64,6 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     prepare = templates_sub.add_parser("prepare", help="install a pack's or a language's gate tools, once")
     prepare.add_argument("pack", nargs="?", help="a pack name (its newest version) or NAME@VERSION")
     prepare.add_argument("--language", help="a language's default toolchain, for code no pack generates")
+    prepare.add_argument("--all", action="store_true", help="every pack's newest version (what CI runs once)")
 
     providers = sub.add_parser("providers", help="list the configured AI providers with their health")
     providers.add_argument("--json", action="store_true")
@@ -490,22 +491,32 @@ def _templates(args) -> int:
 
 def _prepare(args, packs) -> int:
     from specloom.backends.languages import gated_languages
-    from specloom.toolchains import ToolchainError, language_folder, pack_folder, prepare
+    from specloom.toolchains import language_folder, pack_folder
 
+    if args.all:
+        if args.pack or args.language:
+            raise _UsageError("--all prepares every pack: name no pack and no --language with it")
+        newest = {p.name: p for p in sorted(packs, key=lambda p: p.version_key)}
+        codes = [_prepare_one(p.language, pack_folder(p), p.root / "toolchain") for _, p in sorted(newest.items())]
+        return max(codes, default=EXIT_OK)
     if (args.pack is None) == (args.language is None):
         raise _UsageError("name a pack (specloom templates prepare python-fastapi) or --language LANG, not both")
     if args.language is not None:
         if args.language not in gated_languages():
             raise _UsageError(f"no gates for the language '{args.language}': known are {', '.join(gated_languages())}")
-        language, folder, own = args.language, language_folder(args.language), None
-    else:
-        name, _, version = args.pack.partition("@")
-        matching = [p for p in packs if p.name == name and (not version or p.version == version)]
-        if not matching:
-            known = ", ".join(sorted({p.ref for p in packs}))
-            raise _UsageError(f"no pack {args.pack}; `specloom templates list` shows them: {known}")
-        pack = max(matching, key=lambda p: p.version_key)
-        language, folder, own = pack.language, pack_folder(pack), pack.root / "toolchain"
+        return _prepare_one(args.language, language_folder(args.language), None)
+    name, _, version = args.pack.partition("@")
+    matching = [p for p in packs if p.name == name and (not version or p.version == version)]
+    if not matching:
+        known = ", ".join(sorted({p.ref for p in packs}))
+        raise _UsageError(f"no pack {args.pack}; `specloom templates list` shows them: {known}")
+    pack = max(matching, key=lambda p: p.version_key)
+    return _prepare_one(pack.language, pack_folder(pack), pack.root / "toolchain")
+
+
+def _prepare_one(language: str, folder, own) -> int:
+    from specloom.toolchains import ToolchainError, prepare
+
     start = time.perf_counter()
     try:
         problem = prepare(language, folder, own)
