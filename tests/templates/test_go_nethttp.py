@@ -33,7 +33,7 @@ from .test_spec_fuzzer import CI, as_yaml
 PACK = BUILTIN_PACKS / "go-nethttp" / "1.0.0"
 BOOKSTORE = PACK / "tests" / "bookstore" / "spec.yaml"
 # Each fuzzed project runs go vet, staticcheck, gosec and go test (~10 s here): a few keep CI within budget.
-FUZZED_EXAMPLES = 4
+FUZZED_EXAMPLES = 2
 
 
 @pytest.fixture(scope="module")

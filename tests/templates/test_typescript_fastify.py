@@ -34,7 +34,7 @@ from tests.templates.test_served_projects import free_port, schemathesis
 from tests.templates.test_spec_fuzzer import CI, as_yaml
 
 PACK = select(discover()[0], "typescript-fastify")
-FUZZED_EXAMPLES = 3  # each runs the three TypeScript gates (~10 s idle); bench/bench_typescript.py runs more
+FUZZED_EXAMPLES = 2  # each runs the three TypeScript gates (~10 s idle); bench/bench_typescript.py runs more
 GATED_CORPUS_DOCUMENTS = 1
 
 
