@@ -21,7 +21,7 @@ SPECS = Path(__file__).parent / "specs"
 REGRESSIONS = sorted(SPECS.glob("fuzz-*.yaml"))
 KNOWN_BUG = "# Known pack bug"  # a regression spec's first line while the pack still fails on it
 # Each generation runs all gates (~3 s idle); this keeps the gated property near a minute in CI (bench_fuzz runs 500).
-GATED_EXAMPLES = 16
+GATED_EXAMPLES = 12
 CI = settings(derandomize=True, database=None, phases=(Phase.explicit, Phase.generate), deadline=None)
 
 
