@@ -168,9 +168,13 @@ def _types(schema: dict) -> list[str]:
     return [t] if isinstance(t, str) else [x for x in t if isinstance(x, str)] if isinstance(t, list) else []
 
 
+def is_json_media(name: str) -> bool:
+    return name == "application/json" or name.endswith("+json")
+
+
 def _json_media(media: dict | None) -> str:
     """The JSON media type a response declares (application/json, or a +json type)."""
-    names = [n for n in media or {} if n == "application/json" or n.endswith("+json")]
+    names = [n for n in media or {} if is_json_media(n)]
     return "application/json" if "application/json" in names or not names else names[0]
 
 
@@ -178,7 +182,7 @@ def _json_schema(media: dict | None) -> dict | None:
     if not isinstance(media, dict):
         return None
     for name, entry in media.items():
-        if (name == "application/json" or name.endswith("+json")) and isinstance(entry, dict):
+        if is_json_media(name) and isinstance(entry, dict):
             return entry.get("schema") if isinstance(entry.get("schema"), dict) else None
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from specloom.backends.go_nethttp.lang import go_json
+from specloom.backends.python_fastapi.context import convention_gaps
 from specloom.core.apimodel import ApiModel, _types
 from specloom.templates.packs import Pack, PackError, validate_variables
 
@@ -15,24 +16,14 @@ def go_nethttp(pack: Pack, spec, api: ApiModel, variables: dict, extensions: boo
     from specloom.backends.go_nethttp.view import GoView
 
     values = validate_variables(pack, variables)
-    selected = {r.collection_path for r in api.resources}
-    orphans = sorted({r.parent for r in api.resources if r.parent and r.parent not in selected})
-    if orphans:
-        raise PackError(
-            f"nested collections need their parent collection in the selection too: add an operation of "
-            f"{', '.join(orphans)} that returns a named item schema"
-        )
     try:
         view = GoView(api, spec.deref, module)
     except ValueError as exc:  # a combination the capability check could not see from one operation
         raise PackError(f"go-nethttp cannot render this selection: {exc}") from exc
     api.gaps.extend(view.gaps)
     scheme = api.security[0] if api.security else None
-    if len(api.security) > 1:
-        api.gaps.append(
-            f"only the first security scheme ({scheme.name}) is enforced; "
-            f"{', '.join(s.name for s in api.security[1:])} are not"
-        )
+    api.gaps += convention_gaps(spec, api)
+    error_body = _error_body(api, spec.deref, view.samples)
     context = {
         "api": api,
         "view": view,
@@ -43,8 +34,8 @@ def go_nethttp(pack: Pack, spec, api: ApiModel, variables: dict, extensions: boo
         "secured": api.secured,
         "scheme": scheme,
         "token_env": token_env(module),
-        "error_body": _error_body(api, spec.deref, view.samples),
-        "error_fields": go_json([name for name, _ in _error_body(api, spec.deref, view.samples)]),
+        "error_body": error_body,
+        "error_fields": go_json([name for name, _ in error_body]),
         "extensions": extensions,
         "uses": view.uses,
     }

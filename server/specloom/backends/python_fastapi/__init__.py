@@ -7,7 +7,7 @@ import sys
 
 from specloom.backends.base import Rendering
 from specloom.backends.python_fastapi.lang import python_package
-from specloom.core.apimodel import _crud_shape, _json_schema, _ref_name, _types, crud_gap
+from specloom.core.apimodel import _crud_shape, _json_schema, _ref_name, _types, crud_gap, is_json_media
 from specloom.core.naming import snake
 
 _CRUD_METHODS = {"get", "post", "put", "patch", "delete"}
@@ -25,7 +25,7 @@ class PythonFastAPI:
         if gap:
             return gap
         for content in _contents(op):
-            if not any(_is_json(m) for m in content):
+            if not any(is_json_media(m) for m in content):
                 return f"media type {', '.join(sorted(content))} is not JSON"
         kind = _crud_shape(op)[0]
         body = _json_schema((op.request_body or {}).get("content"))
@@ -111,10 +111,6 @@ class PythonFastAPI:
         )
 
 
-def _is_json(media: str) -> bool:
-    return media == "application/json" or media.endswith("+json")
-
-
 def _contents(op) -> list[dict]:
     """The `content` maps of an operation's request body and responses."""
     found = [op.request_body.get("content")] if op.request_body else []
@@ -124,7 +120,7 @@ def _contents(op) -> list[dict]:
 
 def other_media(op) -> list[str]:
     """The media types beside JSON an operation declares, which the pack does not implement."""
-    return sorted({m for content in _contents(op) for m in content if not _is_json(m)})
+    return sorted({m for content in _contents(op) for m in content if not is_json_media(m)})
 
 
 def _is_object(schema: dict) -> bool:

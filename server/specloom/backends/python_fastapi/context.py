@@ -26,7 +26,6 @@ def python_fastapi(
     package_of,
 ) -> tuple[dict, list, ApiModel]:
     """`extensions`: an AI provider writes `<package>/routes/extensions.py` for what the templates leave."""
-    from specloom.backends.python_fastapi import other_media
     from specloom.backends.python_fastapi.view import FastAPIView
 
     values = validate_variables(pack, variables)
@@ -35,23 +34,7 @@ def python_fastapi(
     view = FastAPIView(api, spec.deref)
     package = package_of(spec, values)
     scheme = api.security[0] if api.security else None
-    if len(api.security) > 1:
-        api.gaps.append(
-            f"only the first security scheme ({scheme.name}) is enforced; "
-            f"{', '.join(s.name for s in api.security[1:])} are not"
-        )
-    for op in spec.operations:
-        other = other_media(op) if any(o.operation_id == op.operation_id for r in api.resources for o in r.ops) else []
-        if other:
-            api.gaps.append(f"{op.operation_id}: only its JSON representation is implemented, not {', '.join(other)}")
-    for rv in view.resources:
-        for route in rv.routes:
-            for q in route.query_params:
-                if route.op.kind == "list" and not q.paging and not q.filter_field and not q.compare:
-                    api.gaps.append(
-                        f"{route.op.operation_id}: query parameter `{q.name}` matches no item field, "
-                        "so it is not applied"
-                    )
+    api.gaps += convention_gaps(spec, api) + unapplied_query_gaps(view)
     error_code_is_int = False
     if api.error_model:
         code_field = next((f for f in api.models[api.error_model].fields if f.name == api.error_code_field), None)
@@ -163,3 +146,33 @@ def _date_types(api: ApiModel, deref) -> list[str]:
         if kind in types
     ]
     return found
+
+
+def convention_gaps(spec, api: ApiModel) -> list[str]:
+    """What a pack built on these CRUD conventions leaves out of what it renders: security schemes beyond the
+    first, and the media types beside JSON of its operations."""
+    from specloom.backends.python_fastapi import other_media
+
+    gaps = []
+    if len(api.security) > 1:
+        gaps.append(
+            f"only the first security scheme ({api.security[0].name}) is enforced; "
+            f"{', '.join(s.name for s in api.security[1:])} are not"
+        )
+    rendered = {o.operation_id for r in api.resources for o in r.ops}
+    for op in spec.operations:
+        other = other_media(op) if op.operation_id in rendered else []
+        if other:
+            gaps.append(f"{op.operation_id}: only its JSON representation is implemented, not {', '.join(other)}")
+    return gaps
+
+
+def unapplied_query_gaps(view) -> list[str]:
+    """The list parameters a `FastAPIView` found no meaning for (no paging, filter or sort)."""
+    return [
+        f"{route.op.operation_id}: query parameter `{q.name}` matches no item field, so it is not applied"
+        for rv in view.resources
+        for route in rv.routes
+        for q in route.query_params
+        if route.op.kind == "list" and not q.paging and not q.filter_field and not q.compare
+    ]

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from specloom.backends.python_fastapi.context import BEHAVIOUR
+from specloom.backends.python_fastapi.context import BEHAVIOUR, convention_gaps, unapplied_query_gaps
 from specloom.backends.python_fastapi.lang import class_names
 from specloom.backends.python_fastapi.view import DEFAULT_PAGE_SIZE, FastAPIView, ResourceView, RouteView
 from specloom.core.apimodel import ApiModel, _ref_name, _types, build_api_model
 from specloom.core.naming import snake
-from specloom.templates.packs import Pack, PackError, validate_variables
+from specloom.templates.packs import Pack, validate_variables
 
 IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 # Global names a model must not shadow: the generated modules use them.
@@ -458,30 +458,11 @@ def typescript_fastify(pack: Pack, spec, operation_ids, variables, extensions, g
             names[old] = candidate
             taken.add(candidate)
     api.rename(names)
-    selected = {r.collection_path for r in api.resources}
-    orphans = sorted({r.parent for r in api.resources if r.parent and r.parent not in selected})
-    if orphans:
-        raise PackError(
-            f"nested collection(s) need their parent collection in the selection too: add an operation of "
-            f"{', '.join(orphans)}"
-        )
     view = FastAPIView(api, spec.deref)
     schemas = Schemas(api, spec.deref)
     package = package_of(spec, values)
     scheme = api.security[0] if api.security else None
-    if len(api.security) > 1:
-        api.gaps.append(
-            f"only the first security scheme ({scheme.name}) is enforced; "
-            f"{', '.join(s.name for s in api.security[1:])} are not"
-        )
-    for rv in view.resources:
-        for route in rv.routes:
-            for q in route.query_params:
-                if route.op.kind == "list" and not q.paging and not q.filter_field and not q.compare:
-                    api.gaps.append(
-                        f"{route.op.operation_id}: query parameter `{q.name}` matches no item field, "
-                        "so it is not applied"
-                    )
+    api.gaps += convention_gaps(spec, api) + unapplied_query_gaps(view)
     for rv in view.resources:
         rv.filters = [_safe_filter(f, rv, api, spec.deref) for f in rv.filters]
     routes = {rv.module: [_route(rv, r, schemas, spec.deref, view.samples) for r in rv.routes] for rv in view.resources}
