@@ -27,7 +27,7 @@ from specloom.templates.packs import BUILTIN_PACKS, PackError, discover, select
 from specloom.toolchains import toolchains_root
 
 from .spec_strategies import crud_specs
-from .test_served_projects import schemathesis
+from .test_served_projects import auth_config, schemathesis
 from .test_spec_fuzzer import CI, as_yaml
 
 PACK = BUILTIN_PACKS / "go-nethttp" / "1.0.0"
@@ -217,6 +217,48 @@ def test_the_served_bookstore_behaves_as_the_spec_says_under_schemathesis(tmp_pa
             "negative",
             ["not_a_server_error", "response_schema_conformance", "content_type_conformance"],
         )
+        assert negative.returncode == 0, negative.stdout[-4000:]
+
+
+# The golden cases (petstore-expanded is OpenAPI's own public example), an ordinary CRUD spec of our own (pages,
+# an API key, nesting) and public corpus documents, each served and fuzzed as delivered.
+ORDINARY = Path(__file__).parent / "specs" / "served-ordinary-30-page-apikey-nested.yaml"
+PUBLIC_SERVED = [
+    "3.0/json/openapi-workshop/hoot.json"
+]  # a public document of the corpus (tests/corpus) the pack delivers
+
+
+def served_spec_path(case: str, golden: Path) -> Path:
+    if case == ORDINARY.name:
+        return ORDINARY
+    if case not in PUBLIC_SERVED:
+        return golden
+    from tests.corpus.corpus import install
+
+    package, why = install()
+    if package is None:
+        pytest.skip(f"the @readme/oas-examples corpus is unavailable: {why}")
+    return package / case
+
+
+@pytest.mark.parametrize("case", ["petstore-expanded", "library", ORDINARY.name, *PUBLIC_SERVED])
+def test_a_served_golden_case_or_public_spec_answers_as_it_says(case: str, tmp_path: Path, tools: Path):
+    spec_path = served_spec_path(case, PACK / "tests" / case / "spec.yaml")
+    project = tmp_path / "project"
+    project.mkdir()
+    rendered(spec_path, project)
+    spec, _ = parse_path(spec_path)
+    backend = backend_named("go-nethttp")
+    commands = backend.run_commands(spec, {})
+    config, token = auth_config(spec.data, tmp_path)
+    # What the pack leaves to an AI provider (named in the plan) is not served without one.
+    rendering = backend.render_context(pack(), spec, None, {}, False)
+    operations = sorted({f"{r.op.method.upper()} {r.op.path}" for rv in rendering.resources for r in rv.routes})
+    with serving(project, tools, commands["serve"], dict.fromkeys(commands["credentials_env"], token)) as url:
+        positive = schemathesis(spec_path, url, {}, "positive", ["all"], ["ignored_auth"], config, operations)
+        assert positive.returncode == 0 or only_beyond_64_bits(positive.stdout), positive.stdout[-4000:]
+        checks = ["not_a_server_error", "response_schema_conformance", "content_type_conformance"]
+        negative = schemathesis(spec_path, url, {}, "negative", checks, config=config, operations=operations)
         assert negative.returncode == 0, negative.stdout[-4000:]
 
 

@@ -17,7 +17,12 @@ export interface AppOptions {
 }
 
 export function buildApp(options: AppOptions = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false });
+  // A `__proto__` or `constructor` key is dropped like any other unknown field, not refused as malformed JSON.
+  const app = Fastify({
+    logger: options.logger ?? false,
+    onProtoPoisoning: "remove",
+    onConstructorPoisoning: "remove",
+  });
   for (const schema of schemas) {
     app.addSchema(schema);
   }
