@@ -242,7 +242,7 @@ def served_spec_path(case: str, golden: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", ["petstore-expanded", "library", ORDINARY.name, *PUBLIC_SERVED])
-def test_a_served_golden_case_or_public_spec_answers_as_it_says(case: str, tmp_path: Path, tools: Path):
+def test_a_golden_case_or_public_spec_is_gated_tested_and_served_as_it_says(case: str, tmp_path: Path, tools: Path):
     spec_path = served_spec_path(case, PACK / "tests" / case / "spec.yaml")
     project = tmp_path / "project"
     project.mkdir()
@@ -250,6 +250,11 @@ def test_a_served_golden_case_or_public_spec_answers_as_it_says(case: str, tmp_p
     spec, _ = parse_path(spec_path)
     backend = backend_named("go-nethttp")
     commands = backend.run_commands(spec, {})
+    assert all_gates(project, tools) == []
+    done = subprocess.run(
+        commands["test"], shell=True, cwd=project, env=go_env(tools), capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0 and float(done.stdout.split("coverage: ")[1].split("%")[0]) >= 95, done.stdout
     config, token = auth_config(spec.data, tmp_path)
     # What the pack leaves to an AI provider (named in the plan) is not served without one.
     rendering = backend.render_context(pack(), spec, None, {}, False)

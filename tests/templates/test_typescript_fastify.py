@@ -231,12 +231,18 @@ def served_spec_path(case: str, golden: Path) -> Path:
 
 
 @pytest.mark.parametrize("case", ["petstore-expanded", "library", ORDINARY.name, *PUBLIC_SERVED])
-def test_a_served_golden_case_or_public_spec_answers_as_it_says(case: str, tools: Path, tmp_path: Path):
+def test_a_golden_case_or_public_spec_is_gated_tested_and_served_as_it_says(case: str, tools: Path, tmp_path: Path):
     spec_path = served_spec_path(case, PACK.root / "tests" / case / "spec.yaml")
     spec, _ = parse_path(spec_path)
     project = tmp_path / "project"
     write_project(spec, project, tools)
     commands = BACKEND.run_commands(spec, {})
+    (project / "node_modules").unlink()  # the gates link it themselves, and remove it afterwards
+    assert run_gates(project, tools) == []
+    (project / "node_modules").symlink_to(tools / "node_modules", target_is_directory=True)
+    done = shell(f"{commands['test']} -- --coverage.reporter=json-summary", project)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert json.loads((project / "coverage/coverage-summary.json").read_text())["total"]["lines"]["pct"] >= 95
     config, token = auth_config(spec.data, tmp_path)
     # What the pack leaves to an AI provider (named in the plan) is not served without one.
     rendering = BACKEND.render_context(PACK, spec, None, {}, False)
