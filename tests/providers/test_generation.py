@@ -283,10 +283,67 @@ async def test_model_written_typescript_goes_through_its_gates_and_eval_goes_bac
     repair_request = json.dumps(wire.calls("primary")[1].body)
     assert "MAL001" in repair_request and "src/calc.ts" in repair_request
     # the repaired code passes the pattern scan; whatever else is left is TypeScript's own gates' verdict
-    assert not any(i.code == "MAL001" for i in outcome.gate_issues)
-    assert outcome.outcome == "delivered" or any(
-        i.code in ("tool-missing", "test-failed", "coverage") for i in outcome.gate_issues
+    assert outcome.outcome == "delivered", [(i.code, i.file, i.message) for i in outcome.gate_issues]
+    assert "eval" not in (root / "out" / "src" / "calc.ts").read_text()
+
+
+GO_ADR = (
+    TS_ADR.replace("TypeScript", "Go")
+    .split("```typescript")[0]
+    .replace("running it as code", "handing it to a shell")
+    .replace("Evaluate it as code", "Hand it to a shell")
+)
+
+
+def go_answer(body: str, imports: str) -> str:
+    test = (
+        'package calc\n\nimport "testing"\n\nfunc TestAdds(t *testing.T) {\n'
+        '\tif got, err := Calculate("1 + 2"); err != nil || got != 3 {\n'
+        '\t\tt.Fatalf("Calculate(1 + 2) = %v, %v", got, err)\n\t}\n}\n\n'
+        "func TestRefusesWhatIsNotANumber(t *testing.T) {\n"
+        '\tfor _, expression := range []string{"x + 1", "1 + y"} {\n'
+        "\t\tif _, err := Calculate(expression); err == nil {\n"
+        '\t\t\tt.Errorf("Calculate(%q) gave no error", expression)\n\t\t}\n\t}\n}\n'
     )
+    return (
+        "```text\n// File: go.mod\nmodule example.com/calc\n\ngo 1.22\n```\n\n"
+        f"```go\n// File: calc/calc.go\npackage calc\n\nimport (\n{imports})\n\n"
+        "// Calculate adds the two numbers of an expression `a + b`.\n"
+        f"func Calculate(expression string) (int, error) {{\n{body}}}\n```\n\n"
+        f"```go\n// File: calc/calc_test.go\n{test}```\n"
+    )
+
+
+async def test_model_written_go_goes_through_its_gates_and_a_shell_call_goes_back_to_the_model(wire, api_key, tmp_path):
+    (tmp_path / "adr").mkdir()
+    (tmp_path / "adr" / "calc.md").write_text(
+        GO_ADR + "\n## Technical Specification\n\n" + go_answer("\treturn 0, nil\n", "")
+    )
+    root = workspace(
+        tmp_path,
+        provider_toml(wire, PRIMARY_BACKUP, ["primary", "backup"], repair_attempts=1),
+        tmp_path / "adr" / "calc.md",
+    )
+    shelled = (
+        '\tout, err := exec.Command("sh", "-c", "expr "+expression).Output()\n'
+        "\tif err != nil {\n\t\treturn 0, err\n\t}\n"
+        "\treturn strconv.Atoi(strings.TrimSpace(string(out)))\n"
+    )
+    parsed = (
+        '\ta, b, _ := strings.Cut(expression, "+")\n'
+        "\tx, err := strconv.Atoi(strings.TrimSpace(a))\n"
+        "\tif err != nil {\n\t\treturn 0, err\n\t}\n"
+        "\ty, err := strconv.Atoi(strings.TrimSpace(b))\n"
+        "\treturn x + y, err\n"
+    )
+    first = go_answer(shelled, '\t"os/exec"\n\t"strconv"\n\t"strings"\n')
+    wire.script("primary", Reply(first), Reply(go_answer(parsed, '\t"strconv"\n\t"strings"\n')))
+    outcome, _ = await generate(root, "calc.md", language="go")
+    assert [(a["provider"], a["round"]) for a in outcome.attempts] == [("primary", "generate"), ("primary", "repair 1")]
+    repair_request = json.dumps(wire.calls("primary")[1].body)
+    assert "MAL003" in repair_request and "calc/calc.go" in repair_request
+    assert outcome.outcome == "delivered", [(i.code, i.file, i.message) for i in outcome.gate_issues]
+    assert "os/exec" not in (root / "out" / "calc" / "calc.go").read_text()
 
 
 CS_CODE = "public static class Calc\n{\n    public static int Add(int a, int b) => a + b;\n}\n"
