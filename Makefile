@@ -62,6 +62,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_generate.py
+	$(BIN)/python bench/bench_generate.py --language typescript
+	$(BIN)/python bench/bench_generate.py --language go
 	$(BIN)/python bench/bench_gates.py
 	$(BIN)/python bench/bench_patterns.py
 	$(BIN)/python bench/bench_lsp.py

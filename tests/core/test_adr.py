@@ -486,3 +486,10 @@ def test_a_2000_line_adr_parses_cleanly():
     big = "\n".join((text + body * 30).split("\n")[:2000])
     spec = parse_adr(SourceText("big.md", big))
     assert len(spec.file_blocks) > 50 and not [f for f in spec.findings if f.severity is Severity.ERROR]
+
+
+def test_a_missing_spec_block_line_is_added_even_when_the_block_ends_the_file_without_a_newline():
+    text = "CONSTRAINT: Speed\nDocument: ADR-1\nVersion: 2"
+    [missing] = [f for f in adr(text, path=str(EXAMPLES / "adr/0099-fuzz.md")).findings if f.code == "ADR009"]
+    assert apply_fix(text, missing.fix) == text + "\nStatus: Draft"
+    assert_ranges_inside(adr(text, path=str(EXAMPLES / "adr/0099-fuzz.md")))

@@ -31,13 +31,15 @@ _TOTAL = re.compile(r"^total:\s+\(statements\)\s+(?P<percent>[\d.]+)%", re.MULTI
 
 
 def go_env(tools: Path, *, offline: bool = True) -> dict[str, str]:
-    """The environment every Go command runs in: caches inside the toolchain folder, no download during gates."""
+    """The environment every Go command runs in: tools inside the toolchain folder, no download during gates. The
+    module and build caches are content-addressed and safe to share, so all Go toolchain folders share them: a
+    second folder (a pack's beside the language default) downloads and compiles nothing the first did."""
     env = clean_env(
         GOPATH=str(tools / "gopath"),
-        GOMODCACHE=str(tools / "gomodcache"),
-        GOCACHE=str(tools / "gocache"),
+        GOMODCACHE=str(tools.parent / "go-mod-cache"),
+        GOCACHE=str(tools.parent / "go-build-cache"),
         GOBIN=str(tools / "bin"),
-        STATICCHECK_CACHE=str(tools / "staticcheck-cache"),
+        STATICCHECK_CACHE=str(tools.parent / "staticcheck-cache"),
         GOTOOLCHAIN="local",
         GOWORK="off",
         CGO_ENABLED="0",

@@ -746,10 +746,13 @@ def _check_spec_block(spec: ADRSpec, doc: _Doc, block: _KeyValues) -> None:
             message, fix = f"The specification block's `{key}:` line is empty.", None
             where_key = value_range
         else:
-            at = Position(where.end.line + 1, 0)
             placeholder = {"Document": Path(spec.path).stem or "name", "Version": "1.0.0", "Status": "Draft"}[key]
+            line = f"{key}: {placeholder}\n"
+            at = Position(where.end.line + 1, 0)
+            if at.line >= doc.line_count:  # the block ends the file without a newline: append after its last line
+                at, line = Position(where.end.line, len(doc.lines[where.end.line])), "\n" + line.rstrip("\n")
             message = f"The specification block has no `{key}:` line, which a technical ADR needs."
-            fix = Fix(f"Add '{key}: {placeholder}'", (TextEdit(Range(at, at), f"{key}: {placeholder}\n"),))
+            fix = Fix(f"Add '{key}: {placeholder}'", (TextEdit(Range(at, at), line),))
             where_key = where
         spec.findings.append(_finding("ADR009", spec, message, where_key, f"Write `{key}:` with {meaning}.", fix=fix))
 
