@@ -1,5 +1,6 @@
-"""TypeScript's gates: tsc (strict; TypeScript 7's native compiler), ESLint (+ typescript-eslint, + eslint-plugin-security), Prettier and Vitest
-with V8 coverage, all run from a prepared toolchain folder with configs the gate owns.
+"""TypeScript's gates: tsc (strict; TypeScript 7's native compiler), ESLint (+ typescript-eslint,
++ eslint-plugin-security), Prettier and Vitest with V8 coverage, all run from a prepared toolchain folder with
+configs the gate owns.
 
 The toolchain is `npm ci` from a committed package.json + package-lock.json (a pack's `toolchain/`, or
 `typescript_toolchain/` beside this module for TypeScript without a pack), so a gate run never downloads.
