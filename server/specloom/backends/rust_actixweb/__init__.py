@@ -17,7 +17,7 @@ _NOT_HELD = ("oneOf", "anyOf", "not", "const")
 class RustActixWeb:
     name = "rust-actixweb"
     language = "rust"
-    framework = "actixweb"
+    framework = "actix-web"
 
     def template_gap(self, spec, op) -> str | None:
         from specloom.backends.python_fastapi import BACKEND as crud_rules
@@ -93,7 +93,7 @@ class RustActixWeb:
     def run_commands(self, spec, variables: dict) -> dict:
         return {
             "test": "cargo test --offline --locked",
-            "serve": "cargo run --offline --locked --release",
+            "serve": "cargo run --offline --locked",
             "credentials_env": [token_env(self.package(spec, variables))],
         }
 

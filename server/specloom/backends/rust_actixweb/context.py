@@ -12,8 +12,8 @@ from pathlib import Path
 
 from specloom.backends.python_fastapi.context import convention_gaps, unapplied_query_gaps
 from specloom.backends.python_fastapi.lang import with_format_bounds
-from specloom.backends.rust_actixweb.lang import cargo_version
 from specloom.backends.python_fastapi.view import FastAPIView, ResourceView, RouteView
+from specloom.backends.rust_actixweb.lang import cargo_version
 from specloom.core.apimodel import ApiModel, _Builder, _ref_name, _types
 from specloom.templates.packs import Pack, PackError, validate_variables
 
@@ -216,7 +216,10 @@ class _Describer:
         resolved = with_format_bounds(self.deref(schema) if _ref_name(schema) else schema)
         types = [t for t in _types(resolved) if t != "null"]
         enum = resolved.get("enum")
-        out: dict = {"types": types, "nullable": nullable or "null" in _types(resolved) or bool(resolved.get("nullable"))}
+        out: dict = {
+            "types": types,
+            "nullable": nullable or "null" in _types(resolved) or bool(resolved.get("nullable")),
+        }
         if isinstance(enum, list) and enum:
             out["enumeration"] = [v for v in enum if v is not None]
             out["nullable"] = out["nullable"] or None in enum
@@ -411,7 +414,9 @@ class _TestView:
             kept = {**self.item_value, fv.field: fv.match}
             left = {**self.item_value, fv.field: fv.other}
             text = query if isinstance(query, str) else json.dumps(query)
-            out.append({"name": fv.name, "query": f"{fv.name}={text}", "kept": json.dumps(kept), "left": json.dumps(left)})
+            out.append(
+                {"name": fv.name, "query": f"{fv.name}={text}", "kept": json.dumps(kept), "left": json.dumps(left)}
+            )
         return out
 
 
