@@ -38,7 +38,7 @@ _INSTALL_LLVM = "`rustup component add llvm-tools-preview` (or `specloom templat
 _COVERAGE_FLAGS = "-C instrument-coverage"
 _TEST_ATTRIBUTE = re.compile(r"#\[\s*(?:\w+::)*test\b")
 _FMT_DIFF = re.compile(r"^Diff in (.+?)(?: at line |:)(\d+):?", re.MULTILINE)
-_PANIC = re.compile(r"panicked at (\S+?\.rs):(\d+):(\d+):\n(.*)")
+_PANIC = re.compile(r"thread '([^']*)'.*? panicked at (\S+?\.rs):(\d+):(\d+):\n(.*(?:\n +(?:left|right): .*)*)")
 STAMP = ".specloom-rust-prepared"
 
 
@@ -229,9 +229,14 @@ class RustGates:
         if done.returncode != 0:
             failures = [
                 GateFinding(
-                    "tests", relative(copy, file), int(line), int(col), "test-failed", f"a test panicked: {why}"
+                    "tests",
+                    relative(copy, file),
+                    int(line),
+                    int(col),
+                    "test-failed",
+                    f"{test} panicked: {_one_line(why)}",
                 )
-                for file, line, col, why in _PANIC.findall(done.stdout + done.stderr)
+                for test, file, line, col, why in _PANIC.findall(done.stdout + done.stderr)
             ]
             errors = compiler_findings(copy, done.stdout, "tests", ("error",))
             return failures or errors or [whole_run("tests", "tool-error", f"cargo test failed: {done.stderr[-2000:]}")]
@@ -256,6 +261,10 @@ class RustGates:
             )
             return [whole_run("tests", "coverage", message)]
         return []
+
+
+def _one_line(text: str) -> str:
+    return ", ".join(part.strip() for part in text.splitlines())
 
 
 def _run(args: list[str], what: str, timeout: float = 1800, env: dict[str, str] | None = None) -> None:

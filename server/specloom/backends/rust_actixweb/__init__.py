@@ -39,7 +39,7 @@ class RustActixWeb:
         for param in op.parameters:
             if param.location == "query" and param.name in _CURSORS:
                 return f"query parameter `{param.name}` pages by cursor, which rust-actixweb 1.0.0 does not implement"
-            why = _unheld(spec, builder, param.schema, set())
+            why = _unheld(spec, builder, param.schema, set(), f"query parameter `{param.name}`")
             if why:
                 return why
         for requirement in op.security or []:
@@ -101,7 +101,7 @@ class RustActixWeb:
 _CURSORS = ("cursor", "after", "pageToken", "page_token", "starting_after", "nextToken")
 
 
-def _unheld(spec, builder, schema, seen: set) -> str | None:
+def _unheld(spec, builder, schema, seen: set, where: str = "a body") -> str | None:
     """Why a schema (a request or answer body, or one of its fields) is beyond src/engine.rs's rules."""
     if not isinstance(schema, dict):
         return None
@@ -115,7 +115,7 @@ def _unheld(spec, builder, schema, seen: set) -> str | None:
         return None
     for key in _NOT_HELD:
         if key in resolved:
-            return f"schema {name or 'of a body'} uses `{key}`, which rust-actixweb 1.0.0 does not implement"
+            return f"{f'schema {name}' if name else where} uses `{key}`, which rust-actixweb 1.0.0 does not implement"
     pattern = resolved.get("pattern")
     if pattern is not None and (not isinstance(pattern, str) or _NOT_RUST_RE.search(pattern)):
         return f"the pattern {pattern!r} uses lookaround or backreferences, which Rust's regex cannot compile"
@@ -124,12 +124,12 @@ def _unheld(spec, builder, schema, seen: set) -> str | None:
         if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
             return f"an integer whose {key} exceeds 64 bits"
     props, _, merged = builder.flatten(schema) if "allOf" in resolved or "properties" in resolved else ({}, 0, {})
-    for prop in props.values():
-        why = _unheld(spec, builder, prop, seen)
+    for prop_name, prop in props.items():
+        why = _unheld(spec, builder, prop, seen, f"field `{prop_name}` of {f'schema {name}' if name else where}")
         if why:
             return why
     for key in ("items", "additionalProperties"):
-        why = _unheld(spec, builder, resolved.get(key), seen)
+        why = _unheld(spec, builder, resolved.get(key), seen, f"the {key} of {where}")
         if why:
             return why
     return None

@@ -183,6 +183,7 @@ class _Describer:
             fields += [[name, role] for role, name in rv.res.page_fields.items() if role != "next"]
             page = {"items": rv.res.page_items, "fields": fields, "base": route.page_base}
         return {
+            "operation": op.operation_id,  # for the reader (and the tests); the engine does not read it
             "kind": op.kind,
             "method": op.method,
             "path": self.path(rv, op.path),
