@@ -341,6 +341,23 @@ class _TestView:
             self._url(rv.res.collection_path, parent_key=_absent_parent(rv)) if rv.parent_view is not None else None
         )
 
+    @property
+    def nested(self) -> bool:
+        return self.parent_index is not None
+
+    @property
+    def lists(self) -> bool:
+        return self.route("list") is not None
+
+    @property
+    def creates(self) -> bool:
+        return self.route("create") is not None
+
+    @property
+    def served_url(self) -> str:
+        """A path some route of the resource serves (what a wrong method is sent to)."""
+        return self.collection if self.lists or self.creates or not self.item_url else self.item_url
+
     def _url(self, path: str, parent_key: str | None = None) -> str:
         if self.res.parent_param:
             path = path.replace("{" + self.res.parent_param + "}", parent_key or self.parent_key)

@@ -1008,7 +1008,21 @@ mod tests {
           {"kind": "list", "method": "get", "path": "/shelves/{parent}/books", "status": 200, "secured": false,
            "body": null, "body_optional": false, "shows": ["code"], "page": null,
            "query": [{"name": "need", "required": true, "default": null, "rule": {"types": ["integer"]},
-                      "role": "offset", "field": null, "compare": "=", "fields": []}]}]}]
+                      "role": "offset", "field": null, "compare": "=", "fields": []}]}]},
+        {"singular": "note", "key_kind": "uuid", "id_field": "id", "client_key": false, "first_id": 1,
+         "parent": null, "parent_field": null, "fills": [], "kept": ["id"], "routes": [
+          {"kind": "create", "method": "post", "path": "/notes", "status": 201, "secured": false,
+           "body": {"forbid_unknown": false, "fields": [
+             {"name": "text", "required": true, "read_only": false, "rule": {"types": ["string"]}},
+             {"name": "stars", "required": false, "read_only": false,
+              "rule": {"types": ["integer"], "maximum": 5}}]},
+           "body_optional": false, "shows": ["id", "text", "stars"], "query": [], "page": null},
+          {"kind": "delete", "method": "delete", "path": "/notes/{key}", "status": 204, "secured": false,
+           "body": null, "body_optional": false, "shows": null, "query": [], "page": null},
+          {"kind": "list", "method": "get", "path": "/notes", "status": 200, "secured": false, "body": null,
+           "body_optional": false, "shows": ["id", "text"], "page": null,
+           "query": [{"name": "text", "required": false, "default": null, "rule": {"types": ["string"]},
+                      "role": "filter", "field": "text", "compare": "=", "fields": []}]}]}]
     }"#;
 
     fn wide(tokens: &[&str]) -> web::Data<App> {
@@ -1021,6 +1035,7 @@ mod tests {
         let service = test::init_service(
             actix_web::App::new()
                 .app_data(app.clone())
+                .app_data(web::PayloadConfig::new(256))
                 .wrap(error_shape(app.api.error.media_type.clone()))
                 .configure(move |config| configure(&routes, config)),
         )
@@ -1070,6 +1085,39 @@ mod tests {
         let (status, patched) = send(&app, Method::PATCH, "/shelves/5", Some(serde_json::json!({"label": "new"}))).await;
         assert_eq!((status, patched["label"].as_str(), patched["rank"].as_i64()), (200, Some("new"), Some(4)));
         let (status, _) = send(&app, Method::PATCH, "/shelves/x", Some(serde_json::json!({}))).await;
+        assert_eq!(status, 404);
+    }
+
+    #[actix_web::test]
+    async fn uuid_keys_deletes_and_unreadable_bodies() {
+        let app = wide(&[]);
+        let (status, note) = send(&app, Method::POST, "/notes", Some(serde_json::json!({"text": "hi"}))).await;
+        assert_eq!(status, 201);
+        let id = note["id"].as_str().unwrap_or_default().to_string();
+        assert!(has_format("uuid", &id), "{id}");
+        send(&app, Method::POST, "/notes", Some(serde_json::json!({"text": "other"}))).await;
+        let (_, listed) = send(&app, Method::GET, "/notes?text=hi", None).await;
+        assert_eq!(listed.as_array().map(Vec::len), Some(1));
+        let (status, _) = send(&app, Method::POST, "/notes", Some(serde_json::json!({"text": "x", "stars": 6}))).await;
+        assert_eq!(status, 422);
+        for (body, want) in [("{", 400), ("[1]", 422), (&"x".repeat(300), 413)] {
+            let service = test::init_service(
+                actix_web::App::new()
+                    .app_data(app.clone())
+                    .app_data(web::PayloadConfig::new(256))
+                    .wrap(error_shape(app.api.error.media_type.clone()))
+                    .configure(|config| configure(&app, config)),
+            )
+            .await;
+            let req = test::TestRequest::post().uri("/notes").set_payload(body.to_string()).to_request();
+            let res = test::call_service(&service, req).await;
+            assert_eq!(res.status().as_u16(), want, "{body}");
+            let answer: Value = serde_json::from_slice(&test::read_body(res).await).unwrap_or_default();
+            assert_eq!(answer["status"], want, "in the error shape");
+        }
+        let (status, gone) = send(&app, Method::DELETE, &format!("/notes/{}", id.to_uppercase()), None).await;
+        assert_eq!((status, gone), (204, Value::Null));
+        let (status, _) = send(&app, Method::DELETE, &format!("/notes/{id}"), None).await;
         assert_eq!(status, 404);
     }
 
