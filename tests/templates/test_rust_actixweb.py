@@ -256,8 +256,14 @@ CREDENTIALS = {
 @pytest.mark.parametrize("case", sorted(CREDENTIALS))
 def test_the_served_project_behaves_as_the_spec_says_under_schemathesis(case: str, tmp_path: Path, tools: Path):
     spec_path = CASES / case / "spec.yaml"
-    rendered(spec_path, tmp_path)
+    gaps = rendered(spec_path, tmp_path)
     spec, _ = parse_path(spec_path)
+    # What the pack leaves to an AI provider (library's takeInventory) is not served without one.
+    served = [
+        f"{op.method.upper()} {op.path}"
+        for op in spec.operations
+        if not any(g.startswith(f"{op.operation_id}:") for g in gaps)
+    ]
     commands = backend_named("rust-actixweb").run_commands(spec, {})
     credentials = dict.fromkeys(commands["credentials_env"], "served-token")
     headers = CREDENTIALS[case]
@@ -281,7 +287,7 @@ def test_the_served_project_behaves_as_the_spec_says_under_schemathesis(case: st
                 assert invalid.status_code == 422 and set(invalid.json()) == {"error", "message"}
                 malformed = http.post("/books", content=b"{", headers={"content-type": "application/json"})
                 assert malformed.status_code == 400 and set(malformed.json()) == {"error", "message"}
-        positive = schemathesis(spec_path, url, headers, "positive", ["all"], ["ignored_auth"])
+        positive = schemathesis(spec_path, url, headers, "positive", ["all"], ["ignored_auth"], operations=served)
         assert positive.returncode == 0, positive.stdout[-4000:]
         negative = schemathesis(
             spec_path,
@@ -289,6 +295,7 @@ def test_the_served_project_behaves_as_the_spec_says_under_schemathesis(case: st
             headers,
             "negative",
             ["not_a_server_error", "response_schema_conformance", "content_type_conformance"],
+            operations=served,
         )
         assert negative.returncode == 0, negative.stdout[-4000:]
 

@@ -694,7 +694,7 @@ fn check_object(
             Some(_) if f.read_only => {}
             Some(value) => {
                 check(app, &f.rule, &value, &place, problems);
-                kept.insert(f.name.clone(), value);
+                kept.insert(f.name.clone(), whole(&f.rule, value));
             }
             None if f.required && !f.read_only && !partial => {
                 problems.push(format!("{place}: is required"))
@@ -777,10 +777,30 @@ pub fn check(app: &App, rule: &Rule, value: &Value, place: &str, problems: &mut 
     }
 }
 
+/// An integer sent as a whole float (7.0) stored as the integer it is, where 64 bits hold it.
+fn whole(rule: &Rule, value: Value) -> Value {
+    let integral =
+        rule.types.iter().any(|t| t == "integer") && !rule.types.iter().any(|t| t == "number");
+    match value.as_f64() {
+        Some(n)
+            if integral
+                && !value.is_i64()
+                && !value.is_u64()
+                && n.fract() == 0.0
+                && n.abs() < 9.0e15 =>
+        {
+            Value::from(n as i64)
+        }
+        _ => value,
+    }
+}
+
 fn is_type(name: &str, value: &Value) -> bool {
     match name {
         "string" => value.is_string(),
-        "integer" => value.is_i64() || value.is_u64(),
+        "integer" => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|n| n.fract() == 0.0)
+        }
         "number" => value.is_number(),
         "boolean" => value.is_boolean(),
         "array" => value.is_array(),
@@ -908,7 +928,18 @@ fn scalar(rule: Option<&Rule>, text: &str) -> Value {
     let types = rule.map_or(&[][..], |r| r.types.as_slice());
     for t in types {
         let parsed = match t.as_str() {
-            "integer" => text.parse::<i64>().ok().map(Value::from),
+            "integer" => text
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| text.parse::<u64>().map(Value::from))
+                .ok()
+                .or_else(|| {
+                    // Beyond 64 bits: still a whole number, read as the float nearest to it.
+                    let digits = text.strip_prefix('-').unwrap_or(text);
+                    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                        .then(|| text.parse::<f64>().ok().map(Value::from))
+                        .flatten()
+                }),
             "number" => text
                 .parse::<f64>()
                 .ok()
@@ -978,9 +1009,9 @@ fn list(
             continue;
         };
         match q.role.as_deref() {
-            Some("offset") => offset = value.as_i64().unwrap_or_default(),
-            Some("limit") | Some("page_size") => size = value.as_i64(),
-            Some("page") => page_number = value.as_i64(),
+            Some("offset") => offset = saturated(value),
+            Some("limit") | Some("page_size") => size = Some(saturated(value)),
+            Some("page") => page_number = Some(saturated(value)),
             Some("filter") => {
                 let field = q.field.as_deref().unwrap_or(&q.name);
                 items.retain(|item| matches(item.get(field), &q.compare, value));
@@ -1045,6 +1076,14 @@ fn list(
         body.insert(name.clone(), value);
     }
     json(route.status, &Value::Object(body))
+}
+
+/// A whole number as an i64, the nearest bound where it is beyond 64 bits.
+fn saturated(value: &Value) -> i64 {
+    value.as_i64().unwrap_or_else(|| match value.as_f64() {
+        Some(n) if n < 0.0 => i64::MIN,
+        _ => i64::MAX,
+    })
 }
 
 fn matches(field: Option<&Value>, compare: &str, wanted: &Value) -> bool {
@@ -1615,6 +1654,26 @@ mod tests {
             Value::from(2.5)
         );
         assert_eq!(scalar(None, "x"), Value::from("x"));
+        let whole_rule = Rule {
+            types: vec!["integer".into()],
+            ..Rule::default()
+        };
+        assert_eq!(whole(&whole_rule, Value::from(7.0)), Value::from(7));
+        assert_eq!(
+            whole(&whole_rule, Value::from(1e20)),
+            Value::from(1e20),
+            "beyond 64 bits it stays a float"
+        );
+        assert!(problems(&app, &whole_rule, Value::from(7.0)).is_empty());
+        assert_eq!(problems(&app, &whole_rule, Value::from(7.5)).len(), 1);
+        let big = scalar(Some(&whole_rule), "15934197952963622912");
+        assert_eq!(big, Value::from(15_934_197_952_963_622_912u64));
+        let bigger = scalar(Some(&whole_rule), "-159341979529636229120");
+        assert_eq!(
+            (saturated(&bigger), saturated(&Value::from(1e30))),
+            (i64::MIN, i64::MAX)
+        );
+        assert_eq!(scalar(Some(&whole_rule), "1.5"), Value::from("1.5"));
         use std::cmp::Ordering::{Equal, Greater, Less};
         let (one, two) = (Value::from(1), Value::from(2));
         assert_eq!(compare(Some(&one), Some(&two)), Less);
