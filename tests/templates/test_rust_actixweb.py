@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from specloom.backends import backend_named
-from specloom.backends.languages.rust import GATES
+from specloom.backends.languages.rust import GATES, own_artifacts, remove_artifacts
 from specloom.core.specs import parse_path
 from specloom.gates.base import GateConfig
 from specloom.templates.generate import render_spec
@@ -223,7 +223,11 @@ def serving(project: Path, tools: Path, command: str, env: dict[str, str]):
     with tempfile.TemporaryDirectory() as profiles:
         build_env = rust_env(tools, Path(profiles))
         build = subprocess.run(
-            ["cargo", "build", "--offline", "--locked"], cwd=project, env=build_env, capture_output=True, text=True
+            ["cargo", "build", "--offline", "--locked", "--message-format=json"],
+            cwd=project,
+            env=build_env,
+            capture_output=True,
+            text=True,
         )
         assert build.returncode == 0, build.stderr  # compiled before the clock starts: `cargo run` then starts at once
         server = subprocess.Popen(
@@ -244,6 +248,8 @@ def serving(project: Path, tools: Path, command: str, env: dict[str, str]):
         finally:
             os.killpg(server.pid, 9)
             server.wait()
+            # The crate's own binaries in the shared target folder: a new crate each run, so they would pile up.
+            remove_artifacts(own_artifacts(build.stdout, project)[1])
 
 
 CREDENTIALS = {

@@ -12,6 +12,7 @@ network, which a gate run never uses).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -104,9 +105,9 @@ def fmt_findings(copy: Path, output: str) -> list[GateFinding]:
     ]
 
 
-def test_executables(output: str, copy: Path) -> list[str]:
-    """The test binaries cargo built for the project itself (its JSON `executable` lines)."""
-    found = []
+def own_artifacts(output: str, copy: Path) -> tuple[list[str], list[str]]:
+    """(test binaries, every file) cargo built for the project itself, from its JSON `compiler-artifact` lines."""
+    executables, files = [], []
     for line in output.splitlines():
         if not line.startswith("{"):
             continue
@@ -115,10 +116,27 @@ def test_executables(output: str, copy: Path) -> list[str]:
         except json.JSONDecodeError:
             continue
         manifest = str(Path(item.get("manifest_path") or "/").resolve())
-        own = manifest.startswith(str(copy.resolve()) + os.sep)
-        if item.get("reason") == "compiler-artifact" and item.get("executable") and own:
-            found.append(item["executable"])
-    return found
+        if item.get("reason") != "compiler-artifact" or not manifest.startswith(str(copy.resolve()) + os.sep):
+            continue
+        files += item.get("filenames") or []
+        if item.get("executable"):
+            executables.append(item["executable"])
+            files.append(item["executable"])
+    return executables, files
+
+
+def remove_artifacts(files: list[str]) -> None:
+    """Delete what cargo built for a scratch crate, with the `deps/` file a binary is hard-linked from: each
+    scratch copy is a crate cargo never saw, so its builds in the shared target folder would only pile up."""
+    for name in files:
+        path = Path(name)
+        with contextlib.suppress(OSError):
+            info = path.stat()
+            if info.st_nlink > 1:
+                for twin in (path.parent / "deps").glob(path.name + "-*"):
+                    if twin.stat().st_ino == info.st_ino:
+                        twin.unlink()
+        path.unlink(missing_ok=True)
 
 
 def line_coverage(report: dict, copy: Path) -> tuple[int, int, list[tuple[str, float]]]:
@@ -197,6 +215,7 @@ class RustGates:
             fmt_done = await run_process(fmt, copy, _env(tools, "clippy"))
             clippy_done = await run_process(clippy, copy, _env(tools, "clippy"))
             findings = fmt_findings(copy, fmt_done.stdout) + compiler_findings(copy, clippy_done.stdout)
+            remove_artifacts(own_artifacts(clippy_done.stdout, copy)[1])
         if clippy_done.returncode != 0 and not any(f.code != "format" for f in findings):
             findings.append(whole_run("style", "tool-error", f"cargo clippy failed: {clippy_done.stderr[-2000:]}"))
         return findings
@@ -218,12 +237,11 @@ class RustGates:
             env = _env(tools, "tests", RUSTFLAGS=_COVERAGE_FLAGS, LLVM_PROFILE_FILE=str(profiles / "%p-%m.profraw"))
             args = ["cargo", "test", "--offline", "--no-fail-fast", "--message-format=json"]
             done = await run_process(args, copy, env)
-            executables = test_executables(done.stdout, copy)
+            executables, built = own_artifacts(done.stdout, copy)
             try:
                 return await self._judged(done, copy, cfg, profiles, executables, profdata, llvm_cov)
             finally:
-                for exe in executables:  # each scratch crate is a new one: its binaries would only pile up
-                    Path(exe).unlink(missing_ok=True)
+                remove_artifacts(built)
 
     async def _judged(self, done, copy, cfg, profiles, executables, profdata, llvm_cov) -> list[GateFinding]:
         if done.returncode != 0:
