@@ -99,6 +99,20 @@ def test_the_rendered_lock_is_the_toolchain_lock_for_the_crate():
     assert pinned - {'version = "0.1.0"'} <= set(lock.splitlines())
 
 
+@pytest.mark.parametrize("crate", ["aaa_first", "zzz_last"])
+def test_cargo_accepts_the_rendered_lock_as_it_is_whatever_the_crate_sorts_as(crate: str, tmp_path: Path):
+    from specloom.backends.rust_actixweb.context import cargo_lock
+
+    manifest = (PACK / "toolchain" / "Cargo.toml").read_text().replace('"specloom-rust-toolchain"', f'"{crate}"')
+    (tmp_path / "Cargo.toml").write_text(manifest)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.rs").write_text("fn main() {}\n")
+    (tmp_path / "Cargo.lock").write_text(cargo_lock(PACK / "toolchain" / "Cargo.lock", crate, "0.1.0"))
+    args = ["cargo", "metadata", "--offline", "--locked", "--format-version", "1"]
+    done = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr  # --locked: cargo would have to change nothing in it
+
+
 @pytest.fixture(scope="module")
 def gated_bookstore(tools: Path, tmp_path_factory):
     folder = tmp_path_factory.mktemp("bookstore")
