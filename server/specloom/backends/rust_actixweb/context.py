@@ -180,9 +180,18 @@ class _Describer:
             shows = [f.name for f in self.api.models[op.response_model].fields if not f.write_only]
         page = None
         if op.kind == "list" and rv.res.list_shape == "page":
-            fields = [[rv.res.page_total, "total"]] if rv.res.page_total else []
-            fields += [[name, role] for role, name in rv.res.page_fields.items() if role != "next"]
-            page = {"items": rv.res.page_items, "fields": fields, "base": route.page_base}
+            # python-fastapi's page values: what the page says of itself, and a valid value for whatever
+            # else its schema requires, so every answer keeps to it.
+            roles = {"total": "total", "number": "page", "size": "page_size"}
+            fields, fixed = [], []
+            page_model = self.api.models[rv.res.page_model]
+            for name, expr in route.page_values:
+                if expr in roles:
+                    fields.append([name, roles[expr]])
+                elif name != rv.res.page_items:
+                    schema = next(f.schema for f in page_model.fields if f.name == name)
+                    fixed.append([name, self.view.samples.value(schema)])
+            page = {"items": rv.res.page_items, "fields": fields, "fixed": fixed, "base": route.page_base}
         return {
             "operation": op.operation_id,  # for the reader (and the tests); the engine does not read it
             "kind": op.kind,

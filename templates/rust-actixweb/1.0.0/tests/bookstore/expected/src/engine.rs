@@ -81,7 +81,10 @@ pub struct Route {
 #[derive(Debug, Deserialize)]
 pub struct Page {
     pub items: String,
+    /// What the page says of itself: its fields and their roles (total, page, page_size).
     pub fields: Vec<(String, String)>,
+    /// Fields its schema requires that say nothing the service knows, with a valid value.
+    pub fixed: Vec<(String, Value)>,
     pub base: i64,
 }
 
@@ -1075,6 +1078,9 @@ fn list(
         };
         body.insert(name.clone(), value);
     }
+    for (name, value) in &page.fixed {
+        body.insert(name.clone(), value.clone());
+    }
     json(route.status, &Value::Object(body))
 }
 
@@ -1158,7 +1164,7 @@ mod tests {
           {"kind": "list", "method": "get", "path": "/shelves", "status": 200, "secured": true, "body": null,
            "body_optional": false, "shows": ["id", "label", "rank"], "page":
              {"items": "items", "fields": [["total", "total"], ["page", "page"], ["pageSize", "page_size"],
-                                           ["next", "next"]], "base": 1},
+                                           ["next", "next"]], "fixed": [["kind", "shelves"]], "base": 1},
            "query": [
              {"name": "q", "required": false, "default": null, "rule": {"types": ["string"]}, "role": "search",
               "field": null, "compare": "=", "fields": ["label"]},
@@ -1411,6 +1417,7 @@ mod tests {
             ),
             (Some(3), Some(1), Some(10))
         );
+        assert_eq!(body["kind"], "shelves");
         let (_, body) = send(&app, Method::GET, "/shelves?key=k1&sort=-rank", None).await;
         assert_eq!(labels(&body), ["pear", "fig", "apple"]);
         let (_, body) = send(
