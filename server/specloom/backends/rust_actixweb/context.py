@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 from specloom.backends.python_fastapi.context import convention_gaps, unapplied_query_gaps
 from specloom.backends.python_fastapi.lang import with_format_bounds
@@ -380,7 +381,7 @@ class _TestView:
 
     def query(self, route: RouteView, extra: str = "") -> str:
         """The query string every request to the route carries (the parameters it requires), plus `extra`."""
-        parts = [f"{k}={v}" for k, v in route.required_query.items()] + ([extra] if extra else [])
+        parts = [f"{quote(k)}={_query_text(v)}" for k, v in route.required_query.items()] + ([extra] if extra else [])
         return "?" + "&".join(parts) if parts else ""
 
     def violations(self, route: RouteView) -> list[tuple[str, str]]:
@@ -425,11 +426,11 @@ class _TestView:
         for q in self.describer.route(self.py, route)["query"]:
             rule = q["rule"]
             if set(rule.get("types", [])) & {"integer", "number"}:
-                out.append(self.query(route, f"{q['name']}=not-a-number"))
+                out.append(self.query(route, f"{quote(q['name'])}=not-a-number"))
             if abs(rule.get("minimum", _EXACT)) < _EXACT:
-                out.append(self.query(route, f"{q['name']}={int(rule['minimum']) - 1}"))
+                out.append(self.query(route, f"{quote(q['name'])}={int(rule['minimum']) - 1}"))
             if abs(rule.get("maximum", _EXACT)) < _EXACT:
-                out.append(self.query(route, f"{q['name']}={int(rule['maximum']) + 1}"))
+                out.append(self.query(route, f"{quote(q['name'])}={int(rule['maximum']) + 1}"))
         return out
 
     @property
@@ -442,11 +443,20 @@ class _TestView:
             query = fv.query[0] if isinstance(fv.query, list) else fv.query
             kept = {**self.item_value, fv.field: fv.match}
             left = {**self.item_value, fv.field: fv.other}
-            text = query if isinstance(query, str) else json.dumps(query)
             out.append(
-                {"name": fv.name, "query": f"{fv.name}={text}", "kept": json.dumps(kept), "left": json.dumps(left)}
+                {
+                    "name": re.sub(r"[^a-z0-9]+", "_", fv.name.lower()).strip("_") or "value",
+                    "query": f"{quote(fv.name)}={_query_text(query)}",
+                    "kept": json.dumps(kept),
+                    "left": json.dumps(left),
+                }
             )
         return out
+
+
+def _query_text(value: object) -> str:
+    """A value as a query string carries it (JSON spelling for numbers and booleans), percent-encoded."""
+    return quote(value if isinstance(value, str) else json.dumps(value), safe="")
 
 
 def _absent_parent(rv: ResourceView) -> str:

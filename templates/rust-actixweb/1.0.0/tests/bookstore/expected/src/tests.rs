@@ -148,7 +148,7 @@ async fn books_list_refuses_invalid_queries() {
 }
 
 #[actix_web::test]
-async fn books_list_filters_by_genre() {
+async fn books_list_filters_by_genre_1() {
     let app = books_seeded();
     seed(
         &app,

@@ -320,7 +320,7 @@ async fn books_list_answers_the_stored_items() {
 }
 
 #[actix_web::test]
-async fn books_list_filters_by_language() {
+async fn books_list_filters_by_language_1() {
     let app = books_seeded();
     seed(&app, 1, "100", r#"{"title": "sample-text", "language": "en", "pages": 1, "addedAt": "2026-01-15T09:30:00Z", "id": 100, "shelfId": 1}"#);
     seed(&app, 1, "other", r#"{"title": "sample-text", "language": "fr", "pages": 1, "addedAt": "2026-01-15T09:30:00Z", "id": 100, "shelfId": 1}"#);

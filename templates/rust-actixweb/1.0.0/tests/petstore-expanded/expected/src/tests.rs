@@ -144,7 +144,7 @@ async fn pets_list_refuses_invalid_queries() {
 }
 
 #[actix_web::test]
-async fn pets_list_filters_by_tags() {
+async fn pets_list_filters_by_tags_1() {
     let app = pets_seeded();
     seed(
         &app,
