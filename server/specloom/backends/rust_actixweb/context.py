@@ -343,7 +343,16 @@ class _TestView:
             self.parent_item = json.dumps(parent_item)
         self.item = json.dumps(item)
         self.item_value = item
-        self.create_body = json.dumps(rv.sample_create) if rv.sample_create is not None else None
+        create = dict(rv.sample_create) if rv.sample_create is not None else None
+        if create is not None and rv.client_sets_id and rv.res.id_field in create:
+            # The client names the new item's key: another than the seeded item's, or the create is a 409.
+            other = (
+                rv.key_pool[1]
+                if rv.key_pool and len(rv.key_pool) > 1
+                else {"int": 101, "uuid": "00000000-0000-4000-8000-0000000000a2"}.get(rv.key_kind, "key-2")
+            )
+            create[rv.res.id_field] = other
+        self.create_body = json.dumps(create) if create is not None else None
         self.update_body = json.dumps(rv.update_body) if rv.update_body is not None else None
         self.collection = self._url(rv.res.collection_path)
         self.item_url = self._url(rv.res.collection_path + "/" + key) if rv.res.id_param else None
