@@ -699,7 +699,18 @@ fn whole(rule: &Rule, value: Value) -> Value {
 fn is_type(name: &str, value: &Value) -> bool {
     match name {
         "string" => value.is_string(),
-        "integer" => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|n| n.fract() == 0.0),
+        "integer" => match value {
+            // serde_json keeps numbers as sent (arbitrary_precision): one beyond 64 bits is still its digits.
+            Value::Number(n) => {
+                let text = n.to_string();
+                let digits = text.strip_prefix('-').unwrap_or(&text);
+                n.is_i64()
+                    || n.is_u64()
+                    || (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+                    || n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            }
+            _ => false,
+        },
         "number" => value.is_number(),
         "boolean" => value.is_boolean(),
         "array" => value.is_array(),
@@ -814,10 +825,10 @@ fn scalar(rule: Option<&Rule>, text: &str) -> Value {
                 .or_else(|_| text.parse::<u64>().map(Value::from))
                 .ok()
                 .or_else(|| {
-                    // Beyond 64 bits: still a whole number, read as the float nearest to it.
+                    // Beyond 64 bits: still a whole number, kept exactly as its digits.
                     let digits = text.strip_prefix('-').unwrap_or(text);
                     (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-                        .then(|| text.parse::<f64>().ok().map(Value::from))
+                        .then(|| text.parse::<serde_json::Number>().ok().map(Value::Number))
                         .flatten()
                 }),
             "number" => text.parse::<f64>().ok().filter(|n| n.is_finite()).map(Value::from),
@@ -1274,6 +1285,11 @@ mod tests {
         assert_eq!(whole(&whole_rule, Value::from(1e20)), Value::from(1e20), "beyond 64 bits it stays a float");
         assert!(problems(&app, &whole_rule, Value::from(7.0)).is_empty());
         assert_eq!(problems(&app, &whole_rule, Value::from(7.5)).len(), 1);
+        assert_eq!(problems(&app, &whole_rule, Value::from(1e20)).len(), 1, "a float, not the digits of one");
+        let huge: Value = serde_json::from_str("-15864976890845116749279739772928").unwrap_or_default();
+        assert!(problems(&app, &whole_rule, huge.clone()).is_empty());
+        assert_eq!(huge.to_string(), "-15864976890845116749279739772928", "kept exactly");
+        assert!(!is_type("integer", &Value::from("1")));
         let big = scalar(Some(&whole_rule), "15934197952963622912");
         assert_eq!(big, Value::from(15_934_197_952_963_622_912u64));
         let bigger = scalar(Some(&whole_rule), "-159341979529636229120");
