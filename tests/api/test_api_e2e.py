@@ -206,7 +206,7 @@ def test_validate_reads_graphql_stories_and_adrs_of_the_workspace_by_id_and_vers
 
 def test_a_language_without_pack_or_provider_is_a_404_listing_the_templates(api: RunningApi):
     with api.client(make_token()) as acme:
-        answer = acme.post("/api/v1/generate", json=request_body(preferences={"language": "rust"}))
+        answer = acme.post("/api/v1/generate", json=request_body(preferences={"language": "csharp"}))
     assert answer.status_code == 404, answer.text
     assert answer.json()["error"] == "template_not_found"
     assert "python-fastapi@1.1.0" in answer.json()["available_templates"]

@@ -44,7 +44,7 @@ def test_a_language_without_a_pack_plans_files_its_toolchain_builds_and_tests():
     assert packed.framework == "nethttp" and all(f.producer.startswith("template:go-nethttp@") for f in packed.files)
     typescript = plan_generation(spec, PlanOptions(language="typescript", framework="fastify"))
     assert typescript.framework == "fastify" and "package.json" in [f.path for f in typescript.files]
-    rust = [f.path for f in plan_generation(spec, PlanOptions(language="rust")).files]
+    rust = [f.path for f in plan_generation(spec, PlanOptions(language="rust", framework="axum")).files]
     # cargo builds a crate from src/lib.rs and runs tests/*.rs; modules sit flat beside it
     assert {"Cargo.toml", "src/lib.rs", "src/app.rs"} <= set(rust) and any(p.startswith("tests/") for p in rust)
     assert not any(p.startswith("src/routes/") for p in rust)

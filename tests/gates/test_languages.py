@@ -107,16 +107,20 @@ def test_rust_style_names_clippy_lints_and_missing_tests_fail(tmp_path: Path):
 
 
 @pytest.mark.skipif(shutil.which("cargo") is None, reason="needs cargo")
-def test_rust_tests_without_a_coverage_tool_fail_closed_naming_the_install(tmp_path: Path):
+def test_rust_tests_without_llvm_tools_fail_closed_naming_the_install(tmp_path: Path, monkeypatch):
+    # A rustc whose sysroot has no llvm-tools component, as a toolchain without it answers.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "rustc").write_text(f"#!/bin/sh\necho {tmp_path / 'sysroot'}\n")
+    (bin_dir / "rustc").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     tests = (
         "\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() {\n        assert!(super::add(1, 2) == 3);\n    }\n}\n"
     )
     root = write(tmp_path / "proj", {"Cargo.toml": '[package]\nname = "c"\n', "src/lib.rs": RUST_LIB + tests})
-    if shutil.which("cargo-llvm-cov"):
-        pytest.skip("cargo-llvm-cov is installed globally here")
     result = by_name(root, empty_toolchains(tmp_path), [TestsGate()])["tests"]
     [missing] = result.findings
-    assert missing.code == "tool-missing" and "cargo install cargo-llvm-cov" in missing.message
+    assert missing.code == "tool-missing" and "rustup component add llvm-tools-preview" in missing.message
 
 
 JAVA_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -177,10 +181,10 @@ def test_toolchain_folders_per_pack_and_language(monkeypatch, tmp_path: Path):
     assert toolchains_root() == Path.home() / ".cache" / "specloom" / "toolchains"
 
 
-def test_rust_tests_run_under_cargo_llvm_cov_where_it_is_prepared(tmp_path: Path):
-    folder = language_folder("rust")
-    if not (folder / "bin" / "cargo-llvm-cov").is_file():
-        pytest.skip(f"cargo-llvm-cov is not prepared in {folder} (`specloom templates prepare --language rust`)")
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="needs cargo")
+def test_rust_tests_run_under_llvm_source_based_coverage(tmp_path: Path):
+    folder = tmp_path / "rust-tools"
+    assert prepare("rust", folder) is None  # rustup's llvm-tools: added by prepare when missing
     tests = "\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() {\n"
     tests += "        assert_eq!(super::add(2, 3), 6);\n    }\n}\n"
     cargo = '[package]\nname = "calc"\nversion = "0.1.0"\nedition = "2021"\n'
@@ -188,9 +192,13 @@ def test_rust_tests_run_under_cargo_llvm_cov_where_it_is_prepared(tmp_path: Path
     cfg = GateConfig(toolchains={"rust": folder})
     [failed] = by_name(root, cfg, [TestsGate()])["tests"].findings
     assert (failed.file, failed.line, failed.code) == ("src/lib.rs", 13, "test-failed")
+    assert "left: 5" in failed.message and "right: 6" in failed.message
     (root / "src/lib.rs").write_text(RUST_LIB + tests.replace("6);", "5);"))
     [low] = by_name(root, cfg, [TestsGate()])["tests"].findings
-    assert low.code == "coverage" and "below the 95% threshold" in low.message
+    assert low.code == "coverage" and "below the 95% threshold" in low.message and "src/lib.rs" in low.message
+    (root / "src/lib.rs").write_text(RUST_LIB.split("pub fn length")[0] + tests.replace("6);", "5);"))
+    assert by_name(root, cfg, [TestsGate()])["tests"].findings == []
+    assert sorted(p.name for p in root.iterdir()) == ["Cargo.toml", "src"]  # the run wrote nothing into the tree
 
 
 # The .NET SDK cannot be installed on this machine, so this stand-in `dotnet` answers as the real one

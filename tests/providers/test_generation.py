@@ -130,7 +130,7 @@ def hostile_spec(folder: Path) -> tuple[str, Path]:
 async def test_hostile_spec_text_is_refused_before_any_prompt(wire, api_key, tmp_path):
     _, spec = hostile_spec(tmp_path / "input")
     root = workspace(tmp_path, provider_toml(wire, {"primary": "ollama"}, ["primary"]), spec)
-    outcome, _ = await generate(root, "orders.yaml", language="rust")  # no Rust pack: a model would write it all
+    outcome, _ = await generate(root, "orders.yaml", language="csharp")  # no C# pack: a model would write it all
     assert outcome.outcome == "invalid_spec"
     assert [f.code for f in outcome.spec_findings] == ["SEC002"]
     assert wire.calls("primary") == []
