@@ -15,7 +15,7 @@ VERSION = "1.0.0"
 class JavaSpringBoot:
     name = PACK
     language = "java"
-    framework = "springboot"
+    framework = "spring"  # core/languages.py: Java's default framework
 
     def template_gap(self, spec, op) -> str | None:
         from specloom.backends.go_nethttp import BACKEND as go

@@ -1,0 +1,143 @@
+package bookstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
+
+/** What every test of the service shares: one application, emptied storage, request helpers. */
+@SpringBootTest(properties = Security.AUTH_ENV + "=" + ApiTest.TOKEN)
+@AutoConfigureMockMvc
+abstract class ApiTest {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  static final String TOKEN = "test-token";
+  static final String SAMPLE_BOOKS =
+      "{\"title\": \"sample-text\", \"authorId\": \"d23f0824-128b-4f33-8c5c-7fd0a6a3a450\","
+          + " \"genre\": \"fiction\", \"isbn\": \"7777777777777\", \"publishedOn\": \"2026-01-15\","
+          + " \"tags\": [\"sample-text\"], \"createdAt\": \"2026-01-15T09:30:00Z\"}";
+  static final String SAMPLE_AUTHORS =
+      "{\"name\": \"sample-text\", \"email\": \"ada@example.com\", \"born\": 1}";
+
+  @Autowired MockMvc mvc;
+  @Autowired Store store;
+
+  @BeforeEach
+  void emptyStorage() {
+    store.clear();
+  }
+
+  /** The service's answer to a request; `signed` adds the credential the tests configure. */
+  MockHttpServletResponse call(String method, String target, String body, boolean signed)
+      throws Exception {
+    return callWith(method, target, "application/json", body, signed ? TOKEN : null);
+  }
+
+  /** The service's answer to a request with this content type and credential (none: null). */
+  MockHttpServletResponse callWith(
+      String method, String target, String contentType, String body, String credential)
+      throws Exception {
+    MockHttpServletRequestBuilder request =
+        MockMvcRequestBuilders.request(HttpMethod.valueOf(method), URI.create(target));
+    request.contentType(contentType).content(body);
+    if (credential != null) {
+      request.header("Authorization", "Bearer " + credential);
+    }
+    return mvc.perform(request).andReturn().getResponse();
+  }
+
+  static JsonNode json(MockHttpServletResponse response) throws Exception {
+    return MAPPER.readTree(response.getContentAsString());
+  }
+
+  static void expectStatus(MockHttpServletResponse response, int status) throws Exception {
+    assertEquals(status, response.getStatus(), response.getContentAsString());
+  }
+
+  /**
+   * An error answer: the status, the spec's error media type and every field of its error shape.
+   */
+  static void expectError(MockHttpServletResponse response, int status) throws Exception {
+    expectStatus(response, status);
+    assertTrue(
+        ErrorHandling.ERROR_MEDIA_TYPE.isCompatibleWith(
+            MediaType.parseMediaType(response.getContentType())),
+        response.getContentType());
+    JsonNode body = json(response);
+    assertTrue(body.has("error"), body.toString());
+    assertTrue(body.has("message"), body.toString());
+  }
+
+  /** The answer shows each field of the body sent as sent, but those named. */
+  static void expectFields(MockHttpServletResponse response, String sent, String... unshown)
+      throws Exception {
+    JsonNode answer = json(response);
+    List<String> skipped = List.of(unshown);
+    for (var field : MAPPER.readTree(sent).properties()) {
+      if (!skipped.contains(field.getKey())) {
+        assertTrue(
+            field.getValue().equals(ApiTest::sameValue, answer.path(field.getKey())),
+            field.getKey() + " answered as " + answer.path(field.getKey()));
+      }
+    }
+  }
+
+  /** 0 when two JSON values are equal, numbers by value (5 and 5.0 are one number). */
+  private static int sameValue(JsonNode a, JsonNode b) {
+    if (a.isNumber() && b.isNumber()) {
+      return Double.compare(a.doubleValue(), b.doubleValue());
+    }
+    return a.equals(b) ? 0 : 1;
+  }
+
+  /** The keys of the items a list answer holds, in order. */
+  static List<String> listed(MockHttpServletResponse response, String itemsField, String idField)
+      throws Exception {
+    expectStatus(response, 200);
+    JsonNode items = itemsField.isEmpty() ? json(response) : json(response).get(itemsField);
+    List<String> keys = new ArrayList<>();
+    items.forEach(item -> keys.add(item.path(idField).asText()));
+    return keys;
+  }
+
+  static ObjectNode merged(String sample, String changes) throws Exception {
+    ObjectNode fields = (ObjectNode) MAPPER.readTree(sample);
+    if (!changes.isEmpty()) {
+      fields.setAll((ObjectNode) MAPPER.readTree(changes));
+    }
+    return fields;
+  }
+
+  /** Stores an item of /books (the sample with changes) directly; its key. */
+  String seedBooks(String changes) throws Exception {
+    ObjectNode fields = merged(SAMPLE_BOOKS, changes);
+    String key = UUID.randomUUID().toString();
+    fields.put("id", key);
+    store.books().put(key, MAPPER.treeToValue(fields, Models.Book.class));
+    return key;
+  }
+
+  /** Stores an item of /authors (the sample with changes) directly; its key. */
+  String seedAuthors(String changes) throws Exception {
+    ObjectNode fields = merged(SAMPLE_AUTHORS, changes);
+    String key = UUID.randomUUID().toString();
+    fields.put("id", key);
+    store.authors().put(key, MAPPER.treeToValue(fields, Models.Author.class));
+    return key;
+  }
+}

@@ -1,0 +1,22 @@
+package library;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Where the items of one resource are kept, by key. */
+interface Repository<T> {
+  /** Every item, in the order they were first stored. */
+  List<T> list();
+
+  Optional<T> get(String key);
+
+  void put(String key, T item);
+
+  void delete(String key);
+
+  /** A new integer id, never given before. */
+  long nextId();
+
+  /** Forgets every item. */
+  void clear();
+}

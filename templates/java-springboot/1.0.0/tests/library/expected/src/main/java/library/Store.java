@@ -1,0 +1,24 @@
+package library;
+
+import org.springframework.stereotype.Component;
+
+/** The repositories of every resource, one service-wide instance. */
+@Component
+class Store {
+  private final Repository<Models.Shelf> shelves = new MemoryRepository<>();
+  private final Repository<Models.Book> books = new MemoryRepository<>();
+
+  Repository<Models.Shelf> shelves() {
+    return shelves;
+  }
+
+  Repository<Models.Book> books() {
+    return books;
+  }
+
+  /** Forgets every item of every resource. */
+  void clear() {
+    shelves.clear();
+    books.clear();
+  }
+}
