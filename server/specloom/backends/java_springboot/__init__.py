@@ -9,6 +9,7 @@ from specloom.core.apimodel import build_api_model
 from specloom.core.naming import snake
 
 PACK = "java-springboot"
+_JACOCO = "org.jacoco:jacoco-maven-plugin:0.8.12"
 VERSION = "1.0.0"
 
 
@@ -86,7 +87,8 @@ class JavaSpringBoot:
 
     def run_commands(self, spec, variables: dict) -> dict:
         return {
-            "test": "mvn -q test",
+            # The gate's measure: JaCoCo's line coverage of the tests (target/site/jacoco/index.html).
+            "test": f"mvn -q {_JACOCO}:prepare-agent test {_JACOCO}:report",
             "serve": "mvn -q spring-boot:run",
             "credentials_env": [token_env(self.package(spec, variables))],
         }

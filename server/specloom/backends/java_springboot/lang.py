@@ -8,11 +8,15 @@ import re
 
 # Java's keywords and literals, and the accessors every record has: a field named like one gets another name.
 RESERVED = frozenset(
-    "abstract assert boolean break byte case catch char class const continue default do double else enum extends "
-    "final finally float for goto if implements import instanceof int interface long native new package private "
-    "protected public return short static strictfp super switch synchronized this throw throws transient try void "
-    "volatile while true false null var record yield sealed permits hashCode toString getClass equals notify "
-    "notifyAll wait clone finalize clear".split()
+    " ".join(
+        (
+            "abstract assert boolean break byte case catch char class const continue default do double else enum",
+            "extends final finally float for goto if implements import instanceof int interface long native new",
+            "package private protected public return short static strictfp super switch synchronized this throw",
+            "throws transient try void volatile while true false null var record yield sealed permits hashCode",
+            "toString getClass equals notify notifyAll wait clone finalize clear",
+        )
+    ).split()
 )
 JAVA_TYPES = {
     "string": "String",

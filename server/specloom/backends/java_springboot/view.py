@@ -378,9 +378,7 @@ class JavaView:
                 if sent is None or sent.type != f.type or f.json in kept or f.json in (id_json, parent_json):
                     out.update_args.append(f"current.{f.name}()")
                 else:
-                    out.update_args.append(
-                        f"raw.has({java_string(f.json)}) ? body.{sent.name}() : current.{f.name}()"
-                    )
+                    out.update_args.append(f"raw.has({java_string(f.json)}) ? body.{sent.name}() : current.{f.name}()")
 
     def _body(self, route: RouteGo) -> list[JavaField]:
         if route.body is None:

@@ -264,7 +264,9 @@ class JavaGates:
                 return f"`{tool}` is not installed: install a JDK and Maven (Debian: apt-get install default-jdk maven)"
         if not (tools / _READY).is_file() or (tools / _READY).read_text(encoding="utf-8") != _pins():
             name = tools.name.split("@", 1)[0]
-            how = f"specloom templates prepare {name}" if name != "java" else "specloom templates prepare --language java"
+            how = (
+                f"specloom templates prepare {name}" if name != "java" else "specloom templates prepare --language java"
+            )
             return f"the Maven repository and gate tools in {tools} are not prepared: run `{how}`"
         return None
 
@@ -293,7 +295,13 @@ class JavaGates:
             rules.write_text(CHECKSTYLE_RULES, encoding="utf-8")
             fetch = f"org.apache.maven.plugins:maven-dependency-plugin:{DEPENDENCY}:copy"
             runs = [  # the only runs that may download: every plugin and jar a gate run uses
-                [f"{_JACOCO}:prepare-agent", "verify", f"{_JACOCO}:report", *_style_goals(rules), *_security_goals(tools)],
+                [
+                    f"{_JACOCO}:prepare-agent",
+                    "verify",
+                    f"{_JACOCO}:report",
+                    *_style_goals(rules),
+                    *_security_goals(tools),
+                ],
                 *(
                     [fetch, f"-Dartifact={artifact}", f"-DoutputDirectory={tools / 'jars'}"]
                     for artifact in (
