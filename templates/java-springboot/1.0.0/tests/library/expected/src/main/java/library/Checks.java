@@ -133,7 +133,11 @@ final class Checks {
     try {
       number = Long.parseLong(text);
     } catch (NumberFormatException notOne) {
-      throw invalid(name, "must be a 64-bit integer");
+      throw invalid(
+          name,
+          text.matches("[+-]?[0-9]+")
+              ? "is an integer of more than 64 bits: this service stores no larger one"
+              : "must be an integer");
     }
     checkNumber(name, number, rule);
     return number;
