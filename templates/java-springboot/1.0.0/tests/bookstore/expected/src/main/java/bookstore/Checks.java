@@ -96,7 +96,7 @@ final class Checks {
     if (value == null) {
       return null;
     }
-    if (!value.isIntegralNumber()) {
+    if (!whole(value)) {
       throw invalid(name, "must be an integer");
     }
     if (!value.canConvertToLong()) {
@@ -104,6 +104,12 @@ final class Checks {
     }
     checkNumber(name, value.longValue(), rule);
     return value.longValue();
+  }
+
+  /** Whether a JSON number is an integer: JSON Schema counts 3.0 as one. */
+  private static boolean whole(JsonNode value) {
+    return value.isIntegralNumber()
+        || (value.isFloatingPointNumber() && value.doubleValue() == Math.rint(value.doubleValue()));
   }
 
   private static <T> List<T> list(
