@@ -165,6 +165,13 @@ def test_java_failing_test_is_named_with_file_and_line(tmp_path: Path):
     assert (failed.file, failed.line, failed.code) == ("src/test/java/calc/OpsTest.java", 10, "test-failed")
     assert "expected: <6> but was: <5>" in failed.message
     assert not (root / "target").exists()
+    # The same seed prepared the style gate's tools: google-java-format and Checkstyle, with the gate's rules.
+    unused = ops.replace("public final", "import java.util.List;\n\npublic final")
+    (root / "src/main/java/calc/Ops.java").write_text(unused)
+    style = by_name(root, GateConfig(toolchains={"java": folder}), [StyleGate()])["style"]
+    found = codes(style)
+    assert ("src/main/java/calc/Ops.java", 3, "google-java-format") in found, found
+    assert ("src/main/java/calc/Ops.java", 3, "checkstyle:UnusedImports") in found, found
 
 
 def test_toolchain_folders_per_pack_and_language(monkeypatch, tmp_path: Path):
