@@ -196,26 +196,51 @@ def test_a_pom_that_configures_a_gate_plugin_is_refused(tmp_path: Path, tools: P
         assert (refused.file, refused.line, refused.code) == ("pom.xml", line, "gate-config"), refused
 
 
-def test_a_failing_test_and_low_coverage_fail_the_tests_gate(gated_bookstore, tmp_path: Path, tools: Path):
-    folder, _, _ = gated_bookstore
-    project = tmp_path / "project"
-    subprocess.run(["cp", "-r", str(folder), str(project)], check=True)
-    subprocess.run(["rm", "-rf", str(project / "target")], check=True)
-    test = project / "src/test/java/bookstore/AuthorsControllerTest.java"
-    lines = test.read_text().splitlines()
-    at = next(i for i, line in enumerate(lines) if "assertEquals(1, store.authors().list().size());" in line)
-    lines[at] = lines[at].replace("assertEquals(1,", "assertEquals(2,")
-    test.write_text("\n".join(lines) + "\n")
-    for other in ("BooksControllerTest", "ServerTest"):
-        (project / f"src/test/java/bookstore/{other}.java").unlink()
-    findings = asyncio.run(GATES.tests(project, GateConfig(), tools))
-    assert [(f.file, f.line, f.code) for f in findings] == [
-        ("src/test/java/bookstore/AuthorsControllerTest.java", at + 1, "test-failed")
-    ], findings
-    lines[at] = lines[at].replace("assertEquals(2,", "assertEquals(1,")
-    test.write_text("\n".join(lines) + "\n")
-    [low] = asyncio.run(GATES.tests(project, GateConfig(), tools))
-    assert low.code == "coverage" and "below the 95% threshold" in low.message and "BooksController" in low.message
+LOW_POM = BROKEN_POM.replace(
+    "</project>",
+    "  <dependencies><dependency><groupId>org.junit.jupiter</groupId><artifactId>junit-jupiter</artifactId>\n"
+    "    <scope>test</scope></dependency></dependencies>\n</project>",
+)
+HALF = """package low;
+
+public final class Half {
+  private Half() {}
+
+  public static int of(int n) {
+    if (n < 0) {
+      return 0;
+    }
+    return n / 2;
+  }
+}
+"""
+HALF_TEST = """package low;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class HalfTest {
+  @Test
+  void halves() {
+    assertEquals(WANT, Half.of(4));
+  }
+}
+"""
+
+
+def test_a_failing_test_and_low_coverage_fail_the_tests_gate(tmp_path: Path, tools: Path):
+    (tmp_path / "pom.xml").write_text(LOW_POM)
+    (tmp_path / "src/main/java/low").mkdir(parents=True)
+    (tmp_path / "src/main/java/low/Half.java").write_text(HALF)
+    (tmp_path / "src/test/java/low").mkdir(parents=True)
+    (tmp_path / "src/test/java/low/HalfTest.java").write_text(HALF_TEST.replace("WANT", "3"))
+    [failed] = asyncio.run(GATES.tests(tmp_path, GateConfig(), tools))
+    assert (failed.file, failed.line, failed.code) == ("src/test/java/low/HalfTest.java", 10, "test-failed"), failed
+    assert "expected: <3> but was: <2>" in failed.message
+    (tmp_path / "src/test/java/low/HalfTest.java").write_text(HALF_TEST.replace("WANT", "2"))
+    [low] = asyncio.run(GATES.tests(tmp_path, GateConfig(), tools))
+    assert low.code == "coverage" and "below the 95% threshold" in low.message and "low.Half" in low.message
 
 
 def test_an_unprepared_toolchain_fails_closed_naming_the_install_command(tmp_path: Path):
