@@ -153,49 +153,6 @@ public final class Shell {
 """
 
 
-def test_the_java_gates_name_file_line_and_rule(tmp_path: Path, tools: Path):
-    (tmp_path / "pom.xml").write_text(BROKEN_POM)
-    source = tmp_path / "src/main/java/shell/Shell.java"
-    source.parent.mkdir(parents=True)
-    source.write_text(SHELL.replace("  private Shell() {}", "  private   Shell() {}"))
-    cfg = GateConfig()
-    style = asyncio.run(GATES.style(tmp_path, cfg, tools))
-    found = {(f.file, f.line, f.code) for f in style}
-    file = "src/main/java/shell/Shell.java"
-    assert (file, 4, "google-java-format") in found, style  # its first difference: it drops the unused import
-    assert (file, 4, "checkstyle:UnusedImports") in found, style
-    assert (file, 14, "checkstyle:StringLiteralEquality") in found, style
-    security = asyncio.run(GATES.security(tmp_path, cfg, tools))
-    assert (file, 10, "COMMAND_INJECTION") in {(f.file, f.line, f.code) for f in security}, security
-    [missing] = asyncio.run(GATES.tests(tmp_path, cfg, tools))
-    assert missing.code == "no-tests" and missing.severity == "error"
-
-
-def test_a_compiler_warning_fails_the_style_gate_with_its_place(tmp_path: Path, tools: Path):
-    (tmp_path / "pom.xml").write_text(BROKEN_POM)
-    source = tmp_path / "src/main/java/shell/Old.java"
-    source.parent.mkdir(parents=True)
-    source.write_text(
-        "package shell;\n\npublic final class Old {\n  private Old() {}\n\n"
-        "  public static Integer boxed(int value) {\n    return new Integer(value);\n  }\n}\n"
-    )
-    style = asyncio.run(GATES.style(tmp_path, GateConfig(), tools))
-    assert [(f.file, f.line, f.code) for f in style] == [("src/main/java/shell/Old.java", 7, "javac")], style
-    assert "deprecated" in style[0].message
-
-
-def test_a_pom_that_configures_a_gate_plugin_is_refused(tmp_path: Path, tools: Path):
-    plugin = "<build><plugins><plugin><artifactId>maven-checkstyle-plugin</artifactId></plugin></plugins></build>"
-    pom = BROKEN_POM.replace("</project>", f"  {plugin}\n</project>")
-    (tmp_path / "pom.xml").write_text(pom)
-    line = pom[: pom.index(plugin)].count("\n") + 1
-    (tmp_path / "src/test/java").mkdir(parents=True)
-    (tmp_path / "src/test/java/ATest.java").write_text("class ATest {}\n")
-    for gate in (GATES.style, GATES.security, GATES.tests):
-        [refused] = asyncio.run(gate(tmp_path, GateConfig(), tools))
-        assert (refused.file, refused.line, refused.code) == ("pom.xml", line, "gate-config"), refused
-
-
 LOW_POM = BROKEN_POM.replace(
     "</project>",
     "  <dependencies><dependency><groupId>org.junit.jupiter</groupId><artifactId>junit-jupiter</artifactId>\n"
@@ -227,6 +184,53 @@ class HalfTest {
   }
 }
 """
+
+
+def test_the_java_gates_name_file_line_and_rule(tmp_path: Path, tools: Path):
+    (tmp_path / "pom.xml").write_text(BROKEN_POM)
+    source = tmp_path / "src/main/java/shell/Shell.java"
+    source.parent.mkdir(parents=True)
+    source.write_text(SHELL.replace("  private Shell() {}", "  private   Shell() {}"))
+    cfg = GateConfig()
+    style = asyncio.run(GATES.style(tmp_path, cfg, tools))
+    found = {(f.file, f.line, f.code) for f in style}
+    file = "src/main/java/shell/Shell.java"
+    assert (file, 4, "google-java-format") in found, style  # its first difference: it drops the unused import
+    assert (file, 4, "checkstyle:UnusedImports") in found, style
+    assert (file, 14, "checkstyle:StringLiteralEquality") in found, style
+    security = asyncio.run(GATES.security(tmp_path, cfg, tools))
+    assert (file, 10, "COMMAND_INJECTION") in {(f.file, f.line, f.code) for f in security}, security
+    [missing] = asyncio.run(GATES.tests(tmp_path, cfg, tools))
+    assert missing.code == "no-tests" and missing.severity == "error"
+
+
+def test_a_compiler_warning_fails_the_tests_gate_with_its_place(tmp_path: Path, tools: Path):
+    (tmp_path / "pom.xml").write_text(LOW_POM)
+    source = tmp_path / "src/main/java/low/Old.java"
+    source.parent.mkdir(parents=True)
+    source.write_text(
+        "package low;\n\npublic final class Old {\n  private Old() {}\n\n"
+        "  public static Integer boxed(int value) {\n    return new Integer(value);\n  }\n}\n"
+    )
+    (tmp_path / "src/test/java/low").mkdir(parents=True)
+    (tmp_path / "src/test/java/low/OldTest.java").write_text(
+        HALF_TEST.replace("HalfTest", "OldTest").replace("WANT, Half.of(4)", "4, Old.boxed(4)")
+    )
+    found = asyncio.run(GATES.tests(tmp_path, GateConfig(), tools))
+    assert [(f.file, f.line, f.code) for f in found] == [("src/main/java/low/Old.java", 7, "javac")], found
+    assert "deprecated" in found[0].message
+
+
+def test_a_pom_that_configures_a_gate_plugin_is_refused(tmp_path: Path, tools: Path):
+    plugin = "<build><plugins><plugin><artifactId>maven-checkstyle-plugin</artifactId></plugin></plugins></build>"
+    pom = BROKEN_POM.replace("</project>", f"  {plugin}\n</project>")
+    (tmp_path / "pom.xml").write_text(pom)
+    line = pom[: pom.index(plugin)].count("\n") + 1
+    (tmp_path / "src/test/java").mkdir(parents=True)
+    (tmp_path / "src/test/java/ATest.java").write_text("class ATest {}\n")
+    for gate in (GATES.style, GATES.security, GATES.tests):
+        [refused] = asyncio.run(gate(tmp_path, GateConfig(), tools))
+        assert (refused.file, refused.line, refused.code) == ("pom.xml", line, "gate-config"), refused
 
 
 def test_a_failing_test_and_low_coverage_fail_the_tests_gate(tmp_path: Path, tools: Path):

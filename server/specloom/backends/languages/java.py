@@ -1,9 +1,9 @@
 """Java's gates through Maven, offline, from a local repository the toolchain folder holds.
 
-style: google-java-format's check, then one Maven run compiling main and test code with javac's warnings as
-errors and running Checkstyle with the gate's own rules. security: SpotBugs with the FindSecBugs plugin on the
-compiled classes (beside the malicious-pattern and secret scans the security gate runs on every tree).
-tests: Maven Surefire (JUnit 5) under JaCoCo, line coverage >= the threshold.
+style: google-java-format's check and Checkstyle with the gate's own rules (neither compiles: the style gate's
+budget is short). security: SpotBugs with the FindSecBugs plugin on the compiled classes (beside the
+malicious-pattern and secret scans the security gate runs on every tree). tests: main and test code compiled
+with javac's warnings as errors, then Maven Surefire (JUnit 5) under JaCoCo, line coverage >= the threshold.
 
 The gate's plugins run by their full coordinates with the gate's configuration on the command line; a pom.xml
 that configures one of them (or skips or silences a check) is refused, so a project cannot weaken the rules.
@@ -143,7 +143,7 @@ _JAVAC_EXPORTS = [
 
 def formatter(tools: Path) -> list[str]:
     """The command line of google-java-format, as the gate and the pack's formatter run it."""
-    return ["java", *_JAVAC_EXPORTS, "-jar", str(formatter_jar(tools))]
+    return ["java", *_QUICK_JVM.split(), *_JAVAC_EXPORTS, "-jar", str(formatter_jar(tools))]
 
 
 def javac_findings(gate: str, copy: Path, output: str) -> list[GateFinding]:
@@ -337,17 +337,13 @@ class JavaGates:
             rules = copy.parent / f"{copy.name}-checkstyle.xml"
             rules.write_text(CHECKSTYLE_RULES, encoding="utf-8")
             try:
-                # Not -q: javac's warnings are Maven [WARNING] lines.
-                done = await run_process(_maven(tools, *_style_goals(rules)), copy, _maven_env())
+                done = await run_process(_maven(tools, "-q", *_style_goals(rules)), copy, _maven_env())
             finally:
                 rules.unlink(missing_ok=True)
-            findings += javac_findings("style", copy, done.stdout)
             report = copy / "target" / "checkstyle-result.xml"
-            if report.is_file():
-                findings += checkstyle_findings(copy, report)
-        if done.returncode != 0 and not findings:
-            return [_whole("style", "tool-error", f"mvn test-compile checkstyle:check failed: {done.stdout[-2000:]}")]
-        return findings
+            if done.returncode != 0 or not report.is_file():
+                return [*findings, _whole("style", "tool-error", f"Checkstyle did not run: {done.stdout[-2000:]}")]
+            return findings + checkstyle_findings(copy, report)
 
     async def security(self, root: Path, cfg: GateConfig, tools: Path) -> list[GateFinding]:
         problem = self.tool_problem(tools)
@@ -376,9 +372,11 @@ class JavaGates:
             return [broken]
         with scratch_copy(root, "specloom-java-tests-") as copy:
             goals = [f"{_JACOCO}:prepare-agent", "test", f"{_JACOCO}:report", "-Dmaven.test.failure.ignore=true"]
+            goals += _COMPILE_STRICT
             # The test JVM: JaCoCo's agent (in the property its prepare-agent sets) and the quick JVM flags.
             goals += ["-Djacoco.propertyName=jacocoAgent", f"-DargLine=@{{jacocoAgent}} {_QUICK_JVM}"]
-            done = await run_process(_maven(tools, "-q", *goals), copy, _maven_env())
+            # Not -q: javac's warnings are Maven [WARNING] lines.
+            done = await run_process(_maven(tools, *goals), copy, _maven_env())
             ran, findings = surefire_findings(copy)
             report = copy / "target" / "site" / "jacoco" / "jacoco.csv"
             if done.returncode != 0:
@@ -401,13 +399,17 @@ def _pins() -> str:
     )
 
 
+# javac with every warning shown and failing the build: the tests gate compiles so.
+_COMPILE_STRICT = [
+    "-Dmaven.compiler.showWarnings=true",
+    "-Dmaven.compiler.failOnWarning=true",
+    "-Dmaven.compiler.showDeprecation=true",
+]
+
+
 def _style_goals(rules: Path) -> list[str]:
-    return [
-        "test-compile",
+    return [  # Checkstyle reads the sources: no compile
         f"{_CHECKSTYLE}:check",
-        "-Dmaven.compiler.showWarnings=true",
-        "-Dmaven.compiler.failOnWarning=true",
-        "-Dmaven.compiler.showDeprecation=true",
         f"-Dcheckstyle.config.location={rules}",
         "-Dcheckstyle.includeTestSourceDirectory=true",
         "-Dcheckstyle.includeResources=false",
