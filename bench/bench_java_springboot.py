@@ -2,7 +2,7 @@
 (render, google-java-format, every gate, delivery) and each Java gate on its own; with --cold, the first-run
 preparation of the toolchain folder (Maven repository, gate plugins, google-java-format, FindSecBugs).
 
-Run: .venv/bin/python bench/bench_java_springboot.py [--cold]. Figures are medians over the runs.
+Run: .venv/bin/python bench/bench_java_springboot.py [--cold] [--runs N]. Figures are medians over the runs.
 Target: generate with all gates <= 30 s warm (the seed's MAX_GENERATION_TIME).
 """
 
@@ -27,7 +27,7 @@ from specloom.toolchains import toolchains_root
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "examples/openapi/bookstore.yaml"
 PACK_TOOLCHAIN = ROOT / "templates/java-springboot/1.0.0/toolchain"
-RUNS = 3
+RUNS = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
 
 
 def main() -> None:
