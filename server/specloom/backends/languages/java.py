@@ -302,14 +302,7 @@ class JavaGates:
             rules = Path(tmp) / "checkstyle.xml"
             rules.write_text(CHECKSTYLE_RULES, encoding="utf-8")
             fetch = f"org.apache.maven.plugins:maven-dependency-plugin:{DEPENDENCY}:copy"
-            runs = [  # the only runs that may download: every plugin and jar a gate run uses
-                [
-                    f"{_JACOCO}:prepare-agent",
-                    "verify",
-                    f"{_JACOCO}:report",
-                    *_style_goals(rules),
-                    *_security_goals(tools),
-                ],
+            runs = [  # the only runs that may download: every jar and plugin a gate run uses, jars first
                 *(
                     [fetch, f"-Dartifact={artifact}", f"-DoutputDirectory={tools / 'jars'}"]
                     for artifact in (
@@ -317,6 +310,13 @@ class JavaGates:
                         f"com.google.googlejavaformat:google-java-format:{GOOGLE_JAVA_FORMAT}:jar:all-deps",
                     )
                 ),
+                [
+                    f"{_JACOCO}:prepare-agent",
+                    "verify",
+                    f"{_JACOCO}:report",
+                    *_style_goals(rules),
+                    *_security_goals(tools),
+                ],
             ]
             for goals in runs:
                 args = [a for a in _maven(tools, "-q", *goals) if a != "-o"]
