@@ -48,6 +48,6 @@ def test_a_language_without_a_pack_plans_files_its_toolchain_builds_and_tests():
     # cargo builds a crate from src/lib.rs and runs tests/*.rs; modules sit flat beside it
     assert {"Cargo.toml", "src/lib.rs", "src/app.rs"} <= set(rust) and any(p.startswith("tests/") for p in rust)
     assert not any(p.startswith("src/routes/") for p in rust)
-    java = [f.path for f in plan_generation(spec, PlanOptions(language="java")).files]
+    java = [f.path for f in plan_generation(spec, PlanOptions(language="java", framework="quarkus")).files]
     assert "pom.xml" in java and "src/main/java/bookstore/App.java" in java  # Maven's layout, a class per file
     assert all(p.startswith(("src/main/java/", "src/test/java/")) for p in java if p.endswith(".java"))
