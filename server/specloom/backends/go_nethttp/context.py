@@ -23,7 +23,7 @@ def go_nethttp(pack: Pack, spec, api: ApiModel, variables: dict, extensions: boo
     api.gaps.extend(view.gaps)
     scheme = api.security[0] if api.security else None
     api.gaps += convention_gaps(spec, api)
-    error_body = _error_body(api, spec.deref, view.samples)
+    body = error_body(api, spec.deref, view.samples, lambda value: f"json.RawMessage({go_json(value)})")
     context = {
         "api": api,
         "view": view,
@@ -34,17 +34,18 @@ def go_nethttp(pack: Pack, spec, api: ApiModel, variables: dict, extensions: boo
         "secured": api.secured,
         "scheme": scheme,
         "token_env": token_env(module),
-        "error_body": error_body,
-        "error_fields": go_json([name for name, _ in error_body]),
+        "error_body": body,
+        "error_fields": go_json([name for name, _ in body]),
         "extensions": extensions,
         "uses": view.uses,
     }
     return context, view.resources
 
 
-def _error_body(api: ApiModel, deref, samples) -> list[tuple[str, str]]:
-    """The spec's error body as (field, Go expression over `status`, `code`, `message`): every field it requires
-    gets a value, so no error answer breaks the schema (python-fastapi's choice of fields)."""
+def error_body(api: ApiModel, deref, samples, literal) -> list[tuple[str, str]]:
+    """The spec's error body as (field, expression over `status`, `code`, `message`), `literal(value)` giving the
+    language's expression for a constant: every field it requires gets a value, so no error answer breaks the
+    schema (python-fastapi's choice of fields). go-nethttp's and java-springboot's."""
     if not api.error_model:
         return [("detail", "message"), ("status", "status"), ("code", "code")]
     body = []
@@ -60,7 +61,7 @@ def _error_body(api: ApiModel, deref, samples) -> list[tuple[str, str]]:
         elif f.name in _STATUS_FIELDS and "integer" in types:
             expr = "status"
         elif f.required:
-            expr = f"json.RawMessage({go_json(samples.value(f.schema))})"
+            expr = literal(samples.value(f.schema))
         else:
             continue
         body.append((f.name, expr))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from specloom.backends.go_nethttp.context import _MESSAGE_FIELDS, _STATUS_FIELDS
+from specloom.backends.go_nethttp.context import error_body
 from specloom.backends.go_nethttp.view import GoField, GoView, ResourceGo, RouteGo
 from specloom.backends.java_springboot.lang import JAVA_TYPES, java_json, java_string, java_value, member
 from specloom.backends.python_fastapi.context import convention_gaps
@@ -410,8 +410,8 @@ def java_springboot(pack: Pack, spec, api: ApiModel, variables: dict, extensions
     api.gaps.extend(view.gaps)
     api.gaps += convention_gaps(spec, api)
     scheme = api.security[0] if api.security else None
-    error_body = _error_body(api, spec.deref, view.go.samples)
-    if any(expr.startswith("Checks.literal") for _, expr in error_body):
+    body = error_body(api, spec.deref, view.go.samples, lambda value: f"Checks.literal({java_json(value)})")
+    if any(expr.startswith("Checks.literal") for _, expr in body):
         view.uses.add("literal")
     context = {
         "api": api,
@@ -422,32 +422,8 @@ def java_springboot(pack: Pack, spec, api: ApiModel, variables: dict, extensions
         "secured": api.secured,
         "scheme": scheme,
         "token_env": token_env(package),
-        "error_body": error_body,
+        "error_body": body,
         "extensions": extensions,
         "uses": view.uses,
     }
     return context, view.resources
-
-
-def _error_body(api: ApiModel, deref, samples) -> list[tuple[str, str]]:
-    """The spec's error body as (field, Java expression over `status`, `code`, `message`): go-nethttp's fields."""
-    if not api.error_model:
-        return [("detail", "message"), ("status", "status"), ("code", "code")]
-    body = []
-    model = api.models[api.error_model]
-    code_field = next((f for f in model.fields if f.name == api.error_code_field), None)
-    code_is_int = code_field is not None and "integer" in _types(deref(code_field.schema))
-    for f in model.fields:
-        types = _types(deref(f.schema))
-        if f.name == api.error_code_field:
-            expr = "status" if code_is_int else "code"
-        elif f.name == api.error_message_field or (f.name in _MESSAGE_FIELDS and "string" in types):
-            expr = "message"
-        elif f.name in _STATUS_FIELDS and "integer" in types:
-            expr = "status"
-        elif f.required:
-            expr = f"Checks.literal({java_json(samples.value(f.schema))})"
-        else:
-            continue
-        body.append((f.name, expr))
-    return body
