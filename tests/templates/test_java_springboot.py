@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 from specloom.backends import backend_named
-from specloom.backends.languages.java import GATES
+from specloom.backends.languages.java import GATES, maven_repository
 from specloom.core.specs import parse_path
 from specloom.gates.base import GateConfig
 from specloom.templates.generate import render_spec
@@ -55,7 +55,7 @@ def tools() -> Path:
 
 def maven_env(tools: Path) -> dict[str, str]:
     """How the delivered project's own commands find the prepared repository (as a user's ~/.m2 would be)."""
-    return {**os.environ, "MAVEN_OPTS": f"-Dmaven.repo.local={tools / 'm2'}"}
+    return {**os.environ, "MAVEN_OPTS": f"-Dmaven.repo.local={maven_repository(tools)}"}
 
 
 def pack():

@@ -8,7 +8,8 @@ with javac's warnings as errors, then Maven Surefire (JUnit 5) under JaCoCo, lin
 The gate's plugins run by their full coordinates with the gate's configuration on the command line; a pom.xml
 that configures one of them (or skips or silences a check) is refused, so a project cannot weaken the rules.
 Preparing builds a seed project once (the pack's `toolchain/pom.xml`, or a plain JUnit one) with every plugin,
-filling `<tools>/m2`, and copies google-java-format and FindSecBugs into `<tools>/jars`.
+filling the Maven repository all Java toolchain folders share (`<toolchains>/m2`: a pack's and the language
+default need the same plugins, downloaded once), and copies google-java-format and FindSecBugs into `<tools>/jars`.
 """
 
 from __future__ import annotations
@@ -118,8 +119,12 @@ _SEED_TEST = (
 _QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
+def maven_repository(tools: Path) -> Path:
+    return tools.parent / "m2"
+
+
 def _maven(tools: Path, *goals: str) -> list[str]:
-    return ["mvn", "-B", "-o", f"-Dmaven.repo.local={tools / 'm2'}", *goals]
+    return ["mvn", "-B", "-o", f"-Dmaven.repo.local={maven_repository(tools)}", *goals]
 
 
 def _maven_env() -> dict[str, str]:
