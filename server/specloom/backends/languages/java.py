@@ -275,7 +275,12 @@ class JavaGates:
         for tool in ("java", "mvn"):
             if shutil.which(tool) is None:
                 return f"`{tool}` is not installed: install a JDK and Maven (Debian: apt-get install default-jdk maven)"
-        if not (tools / _READY).is_file() or (tools / _READY).read_text(encoding="utf-8") != _pins():
+        stamp = tools / _READY
+        if (
+            not stamp.is_file()
+            or stamp.read_text(encoding="utf-8") != _stamp(tools)
+            or not maven_repository(tools).is_dir()
+        ):
             name = tools.name.split("@", 1)[0]
             how = (
                 f"specloom templates prepare {name}" if name != "java" else "specloom templates prepare --language java"
@@ -328,7 +333,7 @@ class JavaGates:
                 done = subprocess.run(args, cwd=seed, capture_output=True, text=True, check=False)  # noqa: S603
                 if done.returncode != 0:
                     raise ToolchainError(f"Maven could not fill {tools}: {(done.stdout + done.stderr)[-1500:]}")
-        (tools / _READY).write_text(_pins(), encoding="utf-8")
+        (tools / _READY).write_text(_stamp(tools), encoding="utf-8")
 
     async def style(self, root: Path, cfg: GateConfig, tools: Path) -> list[GateFinding]:
         problem = self.tool_problem(tools)
@@ -395,6 +400,12 @@ class JavaGates:
             if not report.is_file():
                 return [_whole("tests", "coverage", "JaCoCo wrote no coverage report")]
             return jacoco_findings(report, cfg.coverage_threshold)
+
+
+def _stamp(tools: Path) -> str:
+    """What a prepared folder records: the pins, and the repository its seed build filled (a folder prepared into
+    another repository, before the repository was shared, is prepared again)."""
+    return _pins() + f"repository {maven_repository(tools)}\n"
 
 
 def _pins() -> str:
