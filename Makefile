@@ -40,8 +40,8 @@ test: prereqs
 	@# every pack's pinned gate tools (npm ci from lock files, Go tools, caches): once per machine, then a no-op
 	$(BIN)/specloom templates prepare --all
 	rm -f .coverage .coverage.*
-	$(BIN)/coverage run -m pytest -n 2
-	$(BIN)/coverage combine -q
+	@# pytest-cov: two xdist workers' coverage comes back over xdist's channel, combined with the subprocesses'
+	$(BIN)/python -m pytest -n 2 --cov --cov-report=
 	$(BIN)/python .ci/coverage_by_package.py
 	$(MAKE) --no-print-directory test-vscode
 
