@@ -68,11 +68,7 @@ class GoNetHTTP:
         return None
 
     def package(self, spec, variables: dict) -> str:
-        module = variables.get("module")
-        if module:
-            return str(module)
-        name = re.sub(r"[^a-z0-9]+", "", snake(spec.title or "api").lower()) or "api"
-        return name if not name[0].isdigit() else "api" + name
+        return str(variables.get("module") or title_package(spec))
 
     def render_context(self, pack, spec, operations, variables, extensions) -> Rendering:
         from specloom.backends.go_nethttp.context import go_nethttp
@@ -118,6 +114,13 @@ class GoNetHTTP:
             "serve": "go run ./cmd/server",
             "credentials_env": [token_env(self.package(spec, variables))],
         }
+
+
+def title_package(spec) -> str:
+    """A lower-case identifier from the spec's title (letters and digits only, never starting with a digit):
+    the default Go module and Java package."""
+    name = re.sub(r"[^a-z0-9]+", "", snake(spec.title or "api").lower()) or "api"
+    return name if not name[0].isdigit() else "api" + name
 
 
 def token_env(package: str) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from specloom.backends.base import Rendering
+from specloom.backends.go_nethttp import title_package
 from specloom.core.apimodel import build_api_model
-from specloom.core.naming import snake
 
 PACK = "java-springboot"
 _JACOCO = "org.jacoco:jacoco-maven-plugin:0.8.12"
@@ -31,11 +29,7 @@ class JavaSpringBoot:
         return gap.replace("which Go's ServeMux patterns cannot match", f"which {PACK} {VERSION} does not route")
 
     def package(self, spec, variables: dict) -> str:
-        package = variables.get("package")
-        if package:
-            return str(package)
-        name = re.sub(r"[^a-z0-9]+", "", snake(spec.title or "api").lower()) or "api"
-        return name if not name[0].isdigit() else "api" + name
+        return str(variables.get("package") or title_package(spec))
 
     def render_context(self, pack, spec, operations, variables, extensions) -> Rendering:
         from specloom.backends.java_springboot.view import java_springboot
