@@ -156,6 +156,29 @@ async def test_hover_on_an_operation_lists_its_planned_files(client: LanguageCli
     assert '```python\n"""Routes of /books: listBooks' in preview and "import APIRouter" in preview
 
 
+async def test_a_hover_right_after_an_edit_describes_the_edited_text(client: LanguageClient, workspace: Path):
+    # Sent before the edit's analysis has finished: the hover waits for it instead of using the disk's.
+    path = workspace / "bookstore.yaml"
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=path.read_text())
+        )
+    )
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="# moved\n" * 3 + path.read_text())],
+        )
+    )
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(17, 5))
+    )
+    assert hover is not None and "`GET /books` would produce" in hover.contents.value
+    assert hover.range.start.line == 17
+    client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
+
+
 async def test_hovers_plan_with_the_editors_settings(client: LanguageClient, workspace: Path):
     uri = await open_document(client, workspace / "bookstore.yaml")
     client.set_configuration({"language": "typescript"}, section="specloom")

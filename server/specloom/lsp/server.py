@@ -179,7 +179,8 @@ def create_server() -> SpecloomServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def on_hover(ls: SpecloomServer, params: types.HoverParams) -> types.Hover | None:
-        analysis = ls.session.analyses.get(params.text_document.uri)
+        # The hover of the text on screen: one just opened or edited is analysed first, not looked up stale.
+        analysis = await ls.diagnostics.current(params.text_document.uri)
         if analysis is None:
             return None
         position = from_lsp_position(params.position, analysis.lines)
@@ -196,7 +197,7 @@ def create_server() -> SpecloomServer:
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
     async def code_lens(ls: SpecloomServer, params: types.CodeLensParams) -> list[types.CodeLens]:
         uri = params.text_document.uri
-        analysis = ls.session.analyses.get(uri)
+        analysis = await ls.diagnostics.current(uri)
         if analysis is not None and analysis.spec is None:  # a generated file: lenses back to its spec
             places = await asyncio.to_thread(drift.source_places, analysis.path, ls.root(), ls.spec_analysis)
             return lenses.source_lenses(places, ls.uri_of)
