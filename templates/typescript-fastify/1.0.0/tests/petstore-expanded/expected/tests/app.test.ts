@@ -1,7 +1,7 @@
 // The application factory, its error answers and its defaults.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { buildApp } from "../src/app.js";
+import { buildApp, plainNumbers } from "../src/app.js";
 import { ApiError, notFound } from "../src/errors.js";
 import { InMemoryRepository } from "../src/repository.js";
 import { serve } from "../src/server.js";
@@ -78,6 +78,29 @@ describe("errors raised by routes use the error shape", () => {
     const crash = await app.inject({ method: "GET", url: "/specloom-probe/3" });
     assertError(crash, 500);
     expect(crash.body).not.toContain("the probe broke");
+    await app.close();
+  });
+});
+
+describe("numbers are answered in digits", () => {
+  it("spells out integers JavaScript writes in exponent form, and leaves strings alone", async () => {
+    const app = buildApp();
+    app.get("/specloom-probe/numbers", async () => ({
+      big: 1.3e21,
+      negative: [-2e21],
+      text: "1e+21",
+      small: 5,
+    }));
+    const answer = await app.inject({
+      method: "GET",
+      url: "/specloom-probe/numbers",
+    });
+    expect(answer.body).toBe(
+      '{"big":1300000000000000000000,"negative":[-2000000000000000000000],"text":"1e+21","small":5}',
+    );
+    expect(plainNumbers('{"a":"\\"1e+21","b":1.5e+300}')).toBe(
+      `{"a":"\\"1e+21","b":${BigInt(1.5e300).toString()}}`,
+    );
     await app.close();
   });
 });
