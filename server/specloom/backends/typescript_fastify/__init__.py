@@ -6,7 +6,7 @@ import re
 
 from specloom.backends.base import Rendering
 from specloom.backends.python_fastapi import BACKEND as PYTHON_FASTAPI
-from specloom.core.apimodel import PAGING, _crud_shape, build_api_model
+from specloom.core.apimodel import PAGING, _crud_shape
 from specloom.core.naming import snake
 
 
@@ -23,8 +23,6 @@ class TypeScriptFastify:
         kind = _crud_shape(op)[0]
         if kind == "list" and any(p.location == "query" and p.name in PAGING["cursor"] for p in op.parameters):
             return "cursor pages are not implemented by typescript-fastify 1.0.0 (offset and page numbers are)"
-        if not _has_id_field(spec, op.path if kind in ("list", "create") else op.path.rsplit("/", 1)[0]):
-            return "its item has no id field; typescript-fastify 1.0.0 stores only items that carry their id"
         return None
 
     def package(self, spec, variables: dict) -> str:
@@ -73,24 +71,6 @@ class TypeScriptFastify:
             "serve": "npm run build && npm start",
             "credentials_env": [f"{package.upper()}_API_TOKENS"] if secured else [],
         }
-
-
-_ID_FIELDS: dict[int, tuple[object, dict[str, bool]]] = {}
-
-
-def _id_fields(spec) -> dict[str, bool]:
-    """Collection path -> whether its item schema has the field its ids are in (one model per spec object)."""
-    known = _ID_FIELDS.get(id(spec))
-    if known is None or known[0] is not spec:
-        api = build_api_model(spec, None, lambda op: PYTHON_FASTAPI.template_gap(spec, op))
-        if len(_ID_FIELDS) > 32:
-            _ID_FIELDS.clear()
-        known = _ID_FIELDS[id(spec)] = (spec, {r.collection_path: r.id_field is not None for r in api.resources})
-    return known[1]
-
-
-def _has_id_field(spec, collection: str) -> bool:
-    return _id_fields(spec).get(collection, True)
 
 
 TOOLCHAIN = "typescript-fastify@1.0.0"  # the pack's prepared toolchain folder, under toolchains_root()

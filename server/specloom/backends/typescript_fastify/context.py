@@ -486,6 +486,8 @@ def typescript_fastify(pack: Pack, spec, operation_ids, variables, extensions, g
         "json_names": json_names,
         "token_env": f"{package.upper()}_API_TOKENS",
         "secured": api.secured,
+        # A module whose routes are all public takes no auth hook (an unused parameter fails ESLint).
+        "secured_modules": {rv.module for rv in view.resources if rv.secured_routes},
         "auth_scheme": scheme,
         "auth_location": location,
         "auth_name": cred_name,

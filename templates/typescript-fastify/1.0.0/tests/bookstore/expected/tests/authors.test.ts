@@ -49,10 +49,6 @@ function keyOf(value: Author): string {
   return String(value.id);
 }
 
-function shown(value: Author): unknown {
-  return JSON.parse(JSON.stringify(value));
-}
-
 describe("listAuthors", () => {
   const listed = (response: LightMyRequestResponse): string[] =>
     response.json<Author[]>().map(keyOf);
@@ -137,3 +133,8 @@ describe("requests without credentials", () => {
     assertError(response, 401);
   });
 });
+
+/** An item as an answer shows it: what JSON keeps of it. */
+function shown(value: Author | undefined): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}

@@ -67,10 +67,6 @@ function keyOf(value: Book): string {
   return String(value.id);
 }
 
-function shown(value: Book): unknown {
-  return JSON.parse(JSON.stringify(value));
-}
-
 describe("listShelfBooks", () => {
   const listed = (response: LightMyRequestResponse): string[] =>
     response.json<Book[]>().map(keyOf);
@@ -202,3 +198,8 @@ describe("requests without credentials", () => {
     assertError(response, 401);
   });
 });
+
+/** An item as an answer shows it: what JSON keeps of it. */
+function shown(value: Book | undefined): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
