@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -203,3 +204,52 @@ def test_validate_runs_the_gates_on_any_folder(tmp_path: Path):
     assert result.returncode == 3
     assert "calc.py:1:" in result.stdout and "F401" in result.stdout  # unused import, from the style gate
     assert "calc.py:5:" in result.stdout  # eval, from the style (S307) and security gates
+
+
+# A template broken the way a pack author could break it: the compiler or linter of the language must fail the
+# generation (exit 3), naming the generated file and line, and the spec element the file was generated from.
+BROKEN_TEMPLATES = {
+    "rust": (
+        "rust-actixweb/1.0.0",
+        "src/engine.rs.j2",
+        "\nfn specloom_probe() {\n    let unused = 1;\n}\n",
+        r"style: src/engine\.rs:\d+:\d+: unused_variables unused variable: `unused` \(from #/paths/~1books/get\)",
+    ),
+    "go": (
+        "go-nethttp/1.0.0",
+        "resource.go.j2",
+        "\nfunc specloomProbe() {\n\tunused := 1\n}\n",
+        r"style: api/routes_authors\.go:\d+:\d+: go-build declared and not used: unused \(from #/paths/~1authors/get\)",
+    ),
+    "typescript": (
+        "typescript-fastify/1.0.0",
+        "src/routes/resource.ts.j2",
+        "\nexport function specloomProbe(): void {\n  const unused = 1;\n}\n",
+        r"style: src/routes/books\.ts:\d+:\d+: @typescript-eslint/no-unused-vars .* \(from #/paths/~1books/get\)",
+    ),
+    "java": (
+        "java-springboot/1.0.0",
+        "Controller.java.j2",
+        '\nclass SpecloomProbe {\n  int broken = "text";\n}\n',
+        r"tests: src/main/java/bookstore/AuthorsController\.java:\d+:\d+: javac incompatible types: .*"
+        r" \(from #/paths/~1authors/get\)",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(BROKEN_TEMPLATES))
+def test_generated_code_that_fails_its_compiler_or_linter_exits_3_naming_file_line_and_spec_element(
+    workspace: Path, language: str
+):
+    pack, template, broken, finding = BROKEN_TEMPLATES[language]
+    overlay = workspace / "packs" / pack
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates" / pack, overlay)
+    (overlay / "templates" / template).write_text((overlay / "templates" / template).read_text() + broken)
+    (workspace / "specloom.toml").write_text(
+        '[identity]\ntenant = "team"\n[generation]\ntemplate_overlays = ["packs"]\n'
+    )
+    result = specloom("generate", "bookstore.yaml", "--out", "service", "--language", language, cwd=workspace)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert re.search(finding, result.stdout), result.stdout
+    assert not re.search(r"^  \w+: :0:", result.stdout, re.MULTILINE), result.stdout  # every finding has a place
+    assert not (workspace / "service").exists()

@@ -319,6 +319,8 @@ def _staticcheck_findings(root: Path, text: str) -> list[GateFinding]:
             continue
         location = item.get("location") or {}
         code = str(item.get("code", "staticcheck"))
+        if code == "compile" and not location.get("file") and str(item.get("message", "")).startswith("# "):
+            continue  # the `# package` header above the compiler's errors, which come as their own items
         findings.append(
             GateFinding(
                 "style",
