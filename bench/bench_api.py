@@ -1,7 +1,9 @@
 """Figures of `specloom api` (issue 14): validate and read throughput and latency, how fast generate
 accepts work and refuses past its bound, and completed generations per minute with 1 and 2 workers.
 
-Runs the real server as a process on loopback, with real HS256 tokens; clients are httpx on asyncio.
+Runs the real server as a process on loopback, with real HS256 tokens. Throughput and latency are measured
+with wrk (Debian's `apt-get install wrk`: a C load generator, so the clients do not take the server's CPU
+the way Python clients on the same 2 cores do), and also with httpx on asyncio for comparison.
 Usage: python bench/bench_api.py [--quick]
 """
 
@@ -11,6 +13,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -119,6 +122,65 @@ async def load(base: str, make_request, clients: int, total: int) -> tuple[float
         return time.perf_counter() - started, latencies, statuses
 
 
+WRK_SCRIPT = """
+wrk.method = {method}
+wrk.body = {body}
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = {authorization}
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+local sent = 0
+request = function()
+  -- With {varies}, each request's text is new (a comment with a count), so none is answered from the kept findings.
+  sent = sent + 1
+  if not {varies} then return wrk.format() end
+  return wrk.format(nil, nil, nil, (string.gsub(wrk.body, "SPECLOOM_NONCE", id .. "-" .. sent)))
+end
+done = function(summary, latency, requests)
+  io.write(string.format("SPECLOOM %d %d %d %.3f %.3f %.3f\\n", summary.requests, summary.errors.status,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+
+
+def lua(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a Lua string literal for the characters used here
+
+
+def with_wrk(server: Server, method: str, path: str, body: dict | None, seconds: int, varies: bool = False) -> str:
+    """wrk with 16 connections on 2 threads for `seconds`: requests/s, p50 and p99, errors; or why not measured.
+    `varies`: SPECLOOM_NONCE in the body is replaced by a number new for each request."""
+    if shutil.which("wrk") is None:
+        return "wrk: not installed (apt-get install wrk)"
+    script = server.folder / "bench.lua"
+    script.write_text(
+        WRK_SCRIPT.format(
+            method=lua(method),
+            body=lua(json.dumps(body)) if body else "nil",
+            authorization=lua(f"Bearer {token()}"),
+            varies="true" if varies else "false",
+        )
+    )
+    run = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "-s", str(script), server.base + path],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    )
+    found = re.search(r"^SPECLOOM (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)$", run.stdout, re.MULTILINE)
+    if found is None:
+        return f"wrk failed: {(run.stderr or run.stdout)[-500:]}"
+    requests, bad, micros, p50, p99_ms, worst = found.groups()
+    rate = int(requests) / (int(micros) / 1e6)
+    return (
+        f"wrk, 16 connections: {rate:7.1f} requests/s, p50 {float(p50):.1f} ms, p99 {float(p99_ms):.1f} ms, "
+        f"max {float(worst):.1f} ms, {bad} non-2xx of {requests}; " + server.server_ms(path)
+    )
+
+
 def generate_body() -> dict:
     return {"tenant_id": "bench", "user_id": "bench", "specification": {"type": "openapi", "spec": BOOKSTORE}}
 
@@ -130,6 +192,11 @@ async def read_and_validate(quick: bool) -> None:
         validate = lambda c: c.post("/api/v1/generate/validate", json=body)  # noqa: E731
         await load(server.base, validate, 4, 40)  # warm-up: imports, schema compilation
         server.reset_log()
+        seconds = 5 if quick else 20
+        path = "/api/v1/generate/validate"
+        print("validate bookstore, the same text again, " + with_wrk(server, "POST", path, body, seconds))
+        changing = {"specification": {"type": "openapi", "spec": "# SPECLOOM_NONCE\n" + BOOKSTORE}}
+        print("validate bookstore, a new text each time, " + with_wrk(server, "POST", path, changing, seconds, True))
         total = 400 if quick else 2000
         elapsed, latencies, statuses = await load(server.base, validate, 16, total)
         print(
@@ -144,6 +211,7 @@ async def read_and_validate(quick: bool) -> None:
                 await asyncio.sleep(0.2)
         read = lambda c: c.get(location)  # noqa: E731
         server.reset_log()
+        print("GET /generation/{id}, " + with_wrk(server, "GET", location, None, seconds))
         elapsed, latencies, statuses = await load(server.base, read, 16, total)
         print(
             f"GET /generation/{{id}}, 16 clients: {total / elapsed:7.1f} requests/s, "
@@ -206,7 +274,7 @@ def main() -> None:
     load1, load5, _ = os.getloadavg()
     print(
         f"machine: {os.cpu_count()} CPU(s), load average {load1:.1f} / {load5:.1f}; "
-        "server: one uvicorn process; clients: httpx in this process"
+        "server: one uvicorn process; clients: wrk, then httpx in this process"
     )
     asyncio.run(read_and_validate(args.quick))
     asyncio.run(accept_rate())

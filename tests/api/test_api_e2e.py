@@ -170,6 +170,18 @@ def test_a_broken_spec_is_a_400_with_findings_and_a_suggestion(api: RunningApi):
     assert duplicate["range"]["start"]["line"] in (7, 10)  # on an `operationId: getItem` line, 0-based
 
 
+def test_validating_texts_in_turn_answers_each_text_with_its_own_findings(api: RunningApi):
+    # The server keeps findings by the text's digest; a kept answer never stands in for another text's.
+    fixed = DUPLICATE_IDS.replace("operationId: getItem", "operationId: getOther", 1)
+    with api.client(make_token()) as acme:
+        answers = [
+            acme.post("/api/v1/generate/validate", json={"specification": {"type": "openapi", "spec": text}}).json()
+            for text in (DUPLICATE_IDS, fixed, DUPLICATE_IDS, fixed)
+        ]
+    assert answers[0] == answers[2] and answers[1] == answers[3]
+    assert answers[0]["valid"] is False and answers[1]["valid"] is True, answers[1]
+
+
 def test_a_spec_carrying_a_credential_is_refused_by_the_scan_and_audited(api: RunningApi, workspace: Path):
     with api.client(make_token()) as acme:
         answer = acme.post("/api/v1/generate", json=request_body(spec=BROKEN))

@@ -7,9 +7,11 @@ Errors are values until `error_response`, the one place a result's error becomes
 # No `from __future__ import annotations`: FastAPI reads the dependencies of nested functions from real types.
 
 import asyncio
+import hashlib
 import os
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -491,10 +493,30 @@ def _interrupted_result(job) -> dict:
     return failed_result(job.id, request_id, exc).model_dump(mode="json")
 
 
+_FINDINGS: OrderedDict[tuple[str, str, int], list] = OrderedDict()
+_FINDINGS_KEPT = 256
+
+
+def _findings_of(name: str, text: str, kind: str, limit: int) -> list:
+    """A document's findings, kept by its digest: a client checking the same text again (CI, an editor) is
+    answered without parsing it again. The findings depend on the text alone, so no tenant sees another's."""
+    from specloom.core.source import SourceText
+    from specloom.core.specs import parse_source
+
+    key = (kind, hashlib.sha256(text.encode()).hexdigest(), limit)
+    found = _FINDINGS.get(key)
+    if found is None:
+        found = _FINDINGS[key] = parse_source(SourceText(name, text), kind, max_file_bytes=limit).findings
+        if len(_FINDINGS) > _FINDINGS_KEPT:
+            _FINDINGS.popitem(last=False)
+    else:
+        _FINDINGS.move_to_end(key)
+    return found
+
+
 def _validate(spec, config, root: Path, limit: int) -> ValidateResponse:
     from specloom.core.findings import Severity
-    from specloom.core.source import SourceText
-    from specloom.core.specs import parse_path, parse_source
+    from specloom.core.specs import parse_path
     from specloom.core.specs.adr import AdrIndex
 
     kinds = {"openapi": "openapi", "graphql": "graphql", "user_story": "story", "adr": "adr"}
@@ -535,7 +557,7 @@ def _validate(spec, config, root: Path, limit: int) -> ValidateResponse:
         name = {"openapi": "specification.yaml", "graphql": "specification.graphql", "user_story": "story.md"}[
             spec.type
         ]
-        findings = parse_source(SourceText(name, text), kinds[spec.type], max_file_bytes=limit).findings
+        findings = _findings_of(name, text, kinds[spec.type], limit)
     severities = {
         Severity.ERROR: "error",
         Severity.WARNING: "warning",
