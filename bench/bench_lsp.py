@@ -246,7 +246,7 @@ async def main() -> None:
         plaid = await edit_latency(client, PLAID, 7, line, column)
         print(
             f"didChange -> publishDiagnostics, Plaid one-line edit ({where}): median "
-            f"{statistics.median(plaid) * 1000:.0f} ms, max {max(plaid) * 1000:.0f} ms (target 300 ms)"
+            f"{statistics.median(plaid) * 1000:.0f} ms, max {max(plaid) * 1000:.0f} ms (target 150 ms)"
         )
     await navigation_latencies(client, 40)
     hovers = await hover_latencies(client, 100)
