@@ -82,6 +82,20 @@ def test_duplicate_keys_are_reported_where_the_second_one_is():
     assert finding.range.start.line == 3
 
 
+def test_a_duplicate_key_is_found_in_its_own_mapping_not_in_sibling_list_items():
+    # Two list items each with one `$ref` are no duplicate; the two `$ref`s of one schema (lines 9 and 10) are.
+    text = HEADER + (
+        "paths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/A'\n"
+        "        - $ref: '#/components/parameters/B'\n        - name: c\n          in: query\n          schema:\n"
+        "            $ref: '#/components/schemas/C'\n            $ref: '#/components/schemas/D'\n"
+    )
+    spec = parse_openapi(SourceText("dup.yaml", text))
+    [finding] = [f for f in spec.findings if f.code == "SYN002"]
+    lines = text.split("\n")
+    assert lines[finding.range.start.line].strip() == "$ref: '#/components/schemas/D'"
+    assert f"the first is on line {finding.range.start.line}" in finding.suggestion
+
+
 def test_tabs_in_indentation_are_a_syntax_error_not_a_crash():
     spec = parse_openapi(SourceText("tabs.yaml", HEADER + "paths:\n\t/a: {}\n"))
     assert [f.code for f in spec.findings] == ["SYN001"]

@@ -48,13 +48,14 @@ def _duplicate_key_finding(source: SourceText, key: str) -> Finding:
         if not stripped or stripped.startswith("#"):
             continue
         indent = len(line) - len(stripped)
-        # a line at a smaller indent closes every deeper mapping
+        # A line at a smaller indent closes every deeper mapping; a `- ` item starts a new one after its dash.
         for level in [lvl for lvl in seen if lvl > indent]:
             del seen[level]
         m = pattern.match(line)
         if m:
             col = line.index(key, len(m.group(1)))
-            if indent in seen:
+            level = col - len(m.group(2))  # where the mapping's keys start, a quote included
+            if level in seen:
                 return Finding(
                     code="SYN002",
                     severity=rule("SYN002").severity,
@@ -62,9 +63,9 @@ def _duplicate_key_finding(source: SourceText, key: str) -> Finding:
                     range=Range.of(number, col, number, col + len(key)),
                     path=source.path,
                     suggestion=f"Remove or rename one of the two '{key}' entries "
-                    f"(the first is on line {seen[indent] + 1}).",
+                    f"(the first is on line {seen[level] + 1}).",
                 )
-            seen[indent] = number
+            seen[level] = number
     return _syntax_finding(
         source, f"The key '{key}' appears twice in one mapping.", 0, 0, f"Remove one of the '{key}' entries."
     )
