@@ -285,6 +285,41 @@ step('"Preview plan" and "Show audit log" open as readable Markdown previews', a
   await screenshot('audit-log');
 });
 
+/** The cursor's place as the status bar shows it: "Ln 25, Col 30". */
+async function cursorPlace() {
+  return page.locator('.statusbar-item', { hasText: /^\s*Ln \d+, Col \d+/ }).first().innerText();
+}
+
+step('go to definition on a $ref lands on the component it names', async () => {
+  // The audit preview's webview has the focus, and keys sent there never reach Quick Open: click the tab.
+  await page.getByRole('tab', { name: /^bookstore\.yaml/ }).click();
+  await page.locator('.tab.active', { hasText: 'bookstore.yaml' }).waitFor();
+  await goToLine('25:30'); // inside '#/components/schemas/Genre' of GET /books' genre parameter
+  await until(async () => /Ln 25, Col 30/.test(await cursorPlace()), 'the cursor is on the $ref');
+  await page.keyboard.press('F12');
+  await until(async () => /Ln 199,/.test(await cursorPlace()), 'the cursor is on `Genre:` (line 199)');
+  await screenshot('definition');
+});
+
+step('completion offers the $ref targets of the spec', async () => {
+  // In broken.yaml, which no later step reads (code-server saves edits after a delay).
+  await page.getByRole('tab', { name: /^broken\.yaml/ }).click();
+  await page.locator('.tab.active', { hasText: 'broken.yaml' }).waitFor();
+  await goToLine('15:1');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type("$ref: '#/components/schemas/");
+  const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: '#/components/schemas/Item' });
+  try {
+    await suggestion.first().waitFor({ timeout: 15_000 });
+  } catch {
+    await page.keyboard.press('Control+Space'); // the trigger character was typed before the server was asked
+    await suggestion.first().waitFor();
+  }
+  await screenshot('completion');
+  await page.keyboard.press('Escape');
+});
+
 step('an interpreter without specloom gets an error that copies the install command', async () => {
   const bare = path.join(run, 'bare-venv');
   const venv = spawnSync('python3', ['-m', 'venv', '--without-pip', bare], { encoding: 'utf8' });
