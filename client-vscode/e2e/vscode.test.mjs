@@ -56,14 +56,17 @@ async function waitForHealth(url, deadline) {
   throw new Error(`code-server did not answer ${url}`);
 }
 
-async function openFile(name) {
+/** Quick Open `query` (a name, or a path for a name that is not unique) and wait for its tab. */
+async function openFile(query) {
+  const name = path.basename(query);
+  const label = new RegExp(`^\\s*${name.replace(/\./g, '\\.')}`); // books.py, not test_books.py
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await input.fill(query);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor();
+  await page.locator('.tab.active', { hasText: label }).waitFor();
   await page.locator('.monaco-editor .view-lines').first().waitFor();
 }
 
@@ -138,6 +141,7 @@ before(async () => {
       'update.mode': 'none',
       'extensions.autoUpdate': false,
       'security.workspace.trust.enabled': false,
+      'files.autoSave': 'off', // VS Code's default (code-server's is afterDelay): delivered files must still be saved
       'workbench.tips.enabled': false,
     }),
   );
@@ -318,6 +322,38 @@ step('completion offers the $ref targets of the spec', async () => {
   }
   await screenshot('completion');
   await page.keyboard.press('Escape');
+  for (let i = 0; i < 20 && (await page.locator('.tab.active.dirty').count()); i++) {
+    await page.keyboard.press('Control+Z');
+  }
+});
+
+step('renaming a component edits every $ref to it, and the generated file it fed says the spec changed', async () => {
+  await page.getByRole('tab', { name: /^bookstore\.yaml/ }).click();
+  await page.locator('.tab.active', { hasText: 'bookstore.yaml' }).waitFor();
+  await goToLine('199:6'); // the key `Genre:` under components/schemas
+  await page.keyboard.press('F2');
+  const box = page.locator('.rename-box input');
+  await box.waitFor();
+  await box.fill('Category');
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active.dirty', { hasText: 'bookstore.yaml' }).waitFor();
+  await page.keyboard.press('Control+S');
+  const spec = path.join(workspace, 'bookstore.yaml');
+  await until(() => {
+    const text = fs.readFileSync(spec, 'utf8');
+    return text.split("'#/components/schemas/Category'").length === 3 && !text.includes('schemas/Genre') && text.includes('    Category:');
+  }, 'both $refs to Genre and its key say Category on disk');
+  await screenshot('renamed');
+  // books.py came from GET /books, whose genre parameter's $ref changed: it gets the drift notice.
+  await openFile('generated/bookstore/routes/books.py');
+  await page.locator('.monaco-editor .squiggly-info').first().waitFor();
+  await page.locator('.codelens-decoration', { hasText: 'from GET /books in bookstore.yaml:15' }).waitFor();
+  if (!(await page.locator('.markers-panel').isVisible())) await page.keyboard.press('Control+Shift+M');
+  await page.getByPlaceholder(/^Filter \(e\.g\./).fill('spec changed'); // broken.yaml's rows push it out of view
+  const notice = page.locator('.markers-panel .monaco-list-row', { hasText: 'The spec changed since this was generated' });
+  await notice.first().waitFor();
+  assert.match(await notice.first().innerText(), /bookstore\.yaml/);
+  await screenshot('drift');
 });
 
 step('an interpreter without specloom gets an error that copies the install command', async () => {

@@ -1,6 +1,9 @@
 // The VS Code side: starts `python -m specloom serve`, forwards settings, and shows what the server's commands return.
 import * as vscode from 'vscode';
 import {
+  ApplyWorkspaceEditParams,
+  ApplyWorkspaceEditRequest,
+  ApplyWorkspaceEditResult,
   LanguageClient,
   LanguageClientOptions,
   State,
@@ -119,6 +122,23 @@ async function start(): Promise<void> {
   }
   // Replaces the client's own progress display: one handler feeds the status bar and a cancellable notification.
   next.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => showProgress(next, token));
+  next.onRequest(ApplyWorkspaceEditRequest.type, (params) => applyAndSave(next, params));
+}
+
+/**
+ * The server's edits, with each file they touch saved: a delivery's files reach the disk the manifest
+ * describes even with `files.autoSave` off (VS Code's default), where the editor would leave them unsaved.
+ */
+async function applyAndSave(owner: LanguageClient, params: ApplyWorkspaceEditParams): Promise<ApplyWorkspaceEditResult> {
+  const edit = await owner.protocol2CodeConverter.asWorkspaceEdit(params.edit);
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    return { applied: false, failureReason: 'the editor did not apply the edit' };
+  }
+  const touched = new Set(edit.entries().map(([uri]) => uri.toString()));
+  const unsaved = vscode.workspace.textDocuments.filter((d) => d.isDirty && touched.has(d.uri.toString()));
+  const saved = await Promise.all(unsaved.map((d) => d.save()));
+  const failed = unsaved.filter((_, i) => !saved[i]).map((d) => vscode.workspace.asRelativePath(d.uri));
+  return failed.length ? { applied: false, failureReason: `could not save ${failed.join(', ')}` } : { applied: true };
 }
 
 function reportUnusable(interpreter: Interpreter, moduleMissing: boolean): void {
@@ -145,6 +165,8 @@ function clientOptions(): LanguageClientOptions {
       { scheme: 'file', language: 'graphql' },
       { scheme: 'file', pattern: '**/*.{graphql,gql}' }, // without a GraphQL extension these are plain text
       { scheme: 'file', language: 'markdown' },
+      // Generated code: the server gives it lenses back to its spec and the drift notice (GEN001).
+      ...['python', 'typescript', 'go', 'rust', 'java', 'csharp'].map((language) => ({ scheme: 'file', language })),
     ],
     synchronize: { configurationSection: 'specloom' },
     outputChannel: output,
