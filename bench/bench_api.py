@@ -134,7 +134,7 @@ setup = function(thread)
 end
 local sent = 0
 request = function()
-  -- With {varies}, each request's text is new (a comment with a count), so none is answered from the kept findings.
+  -- When the body varies, each request's text is new (a comment with a count): none is answered from kept findings.
   sent = sent + 1
   if not {varies} then return wrk.format() end
   return wrk.format(nil, nil, nil, (string.gsub(wrk.body, "SPECLOOM_NONCE", id .. "-" .. sent)))
