@@ -119,6 +119,29 @@ def test_the_typescript_gates_name_file_line_and_rule(tools: Path, tmp_path: Pat
     assert ("tests", "", 0, "no-tests") in found  # code without tests never passes
 
 
+COUNTER_TEST = (
+    'import { expect, it } from "vitest";\n\nimport { next } from "../src/counter.js";\n\n'
+    'it("counts from one", () => {\n  expect(next()).toBe(1);\n});\n'
+)
+
+
+def test_the_tests_gate_runs_each_test_file_as_the_projects_own_npm_test_does(tools: Path, tmp_path: Path):
+    """Each test file gets fresh modules: a test that passes only after another file ran fails, as under
+    `npm test` (sharing modules across files would save about a third of Vitest's CPU, and pass it)."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "src/counter.ts").write_text(
+        "let count = 0;\n\nexport function next(): number {\n  count += 1;\n  return count;\n}\n", encoding="utf-8"
+    )
+    for name in ("a", "b"):
+        (tmp_path / f"tests/{name}.test.ts").write_text(COUNTER_TEST, encoding="utf-8")
+    assert asyncio.run(GATES.tests(tmp_path, GateConfig(), tools)) == []
+    (tmp_path / "tests/b.test.ts").write_text(COUNTER_TEST.replace("toBe(1)", "toBe(2)"), encoding="utf-8")
+    [failed] = asyncio.run(GATES.tests(tmp_path, GateConfig(), tools))
+    assert (failed.file, failed.line, failed.code) == ("tests/b.test.ts", 5, "test-failed")
+    assert "expected 1 to be 2" in failed.message
+
+
 def test_a_missing_toolchain_names_the_tool_and_the_command_that_installs_it(tmp_path: Path):
     problem = GATES.tool_problem(tmp_path / TOOLCHAIN)
     assert "typescript" in problem and "vitest" in problem
