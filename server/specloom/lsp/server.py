@@ -21,6 +21,7 @@ from specloom.lsp.convert import from_lsp_position, to_lsp_range
 from specloom.lsp.features import actions, completion, drift, generation, hover, lenses, navigation, workspace
 from specloom.lsp.features.diagnostics import Diagnostics
 from specloom.lsp.session import Capabilities, Session
+from specloom.lsp.text import splice_edits
 
 
 class RequestFailed(JsonRpcException):
@@ -108,6 +109,7 @@ def create_server() -> SpecloomServer:
     @server.feature(types.INITIALIZE)
     def initialize(ls: SpecloomServer, params: types.InitializeParams) -> None:
         ls.reduce_capabilities(params.capabilities)
+        splice_edits(ls.workspace)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: SpecloomServer, params: types.InitializedParams) -> None:
