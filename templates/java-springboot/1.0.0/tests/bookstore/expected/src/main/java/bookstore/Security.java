@@ -52,9 +52,12 @@ final class Security extends OncePerRequestFilter {
       this(method, PathPatternParser.defaultInstance.parse(path));
     }
 
+    /** HEAD is served by the GET handler, and routes are matched inside the context path. */
     boolean matches(HttpServletRequest request) {
-      return method.equals(request.getMethod())
-          && path.matches(PathContainer.parsePath(request.getRequestURI()));
+      String asked = request.getMethod();
+      String inApp = request.getRequestURI().substring(request.getContextPath().length());
+      return (method.equals(asked) || "GET".equals(method) && "HEAD".equals(asked))
+          && path.matches(PathContainer.parsePath(inApp));
     }
   }
 

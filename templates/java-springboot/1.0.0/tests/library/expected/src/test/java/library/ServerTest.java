@@ -1,8 +1,11 @@
 package library;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import java.net.URI;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 
 /** What every request gets, whichever operation it asks for: errors in the spec's shape. */
 class ServerTest extends ApiTest {
@@ -36,6 +39,19 @@ class ServerTest extends ApiTest {
   void aWrongCredentialIsAnswered401() throws Exception {
     String target = "/shelves";
     expectError(callWith("GET", target, "application/json", "", "wrong"), 401);
+  }
+
+  @Test
+  void aHeadRequestNeedsTheCredentialItsGetNeeds() throws Exception {
+    String target = "/shelves";
+    assertEquals(401, callWith("HEAD", target, "application/json", "", null).getStatus());
+  }
+
+  @Test
+  void aContextPathDoesNotLiftTheCredentialCheck() throws Exception {
+    String target = "/shelves";
+    var request = MockMvcRequestBuilders.get(URI.create("/api" + target)).contextPath("/api");
+    expectError(mvc.perform(request).andReturn().getResponse(), 401);
   }
 
   @Test
