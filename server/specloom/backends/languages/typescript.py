@@ -73,9 +73,8 @@ def _typecheck(tools: Path) -> list[str]:
     """TypeScript 7's native tsc itself where its platform package is installed (no Node process in front of it);
     else the package's Node launcher, which finds it."""
     machine = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64"}.get(platform.machine().lower(), platform.machine())
-    native = (
-        tools / "typecheck" / "node_modules" / "@typescript" / f"typescript-{sys.platform}-{machine}" / "lib" / "tsc"
-    )
+    modules = tools / TYPECHECK_TSC.parents[2]  # the typecheck folder's node_modules
+    native = modules / "@typescript" / f"typescript-{sys.platform}-{machine}" / "lib" / "tsc"
     if native.is_file() and os.access(native, os.X_OK):
         return [str(native)]
     return [_node_binary(), str(tools / TYPECHECK_TSC)]
