@@ -5,6 +5,7 @@ import pytest
 from specloom.core.apimodel import build_api_model, crud_gap
 from specloom.core.source import SourceText
 from specloom.core.specs import parse_path, parse_source
+from specloom.templates.packs import BUILTIN_PACKS
 from tests.helpers import EXAMPLES
 
 
@@ -40,3 +41,11 @@ def test_an_rpc_api_plans_its_actions_for_a_model_not_as_hundreds_of_resources()
     resources = build_api_model(plaid).resources
     assert len(left) > 300 and len(resources) < 10
     assert {op.path for op in left} >= {"/accounts/get", "/item/remove", "/sandbox/item/fire_webhook"}
+
+
+def test_the_secured_operations_left_out_of_the_model_are_named_for_the_extension_that_writes_them():
+    library, _ = parse_path(BUILTIN_PACKS / "python-fastapi" / "1.1.0" / "tests" / "library" / "spec.yaml")
+    api = build_api_model(library)
+    assert ("post", "/shelves/{shelfId}/inventory") in api.secured_left
+    modeled = {(op.method, op.path) for res in api.resources for op in res.ops}
+    assert modeled and not modeled & set(api.secured_left)

@@ -125,6 +125,57 @@ def test_the_delivered_test_command_passes_with_95_percent_line_coverage(gated_b
     assert 100 * covered / (missed + covered) >= 95
 
 
+# What an AI provider writes for the library's takeInventory, which the pack leaves to it: a controller
+# and a test; the test asks whether the pack's filter guards the operation, as the extension prompt says.
+EXTENSION = """package library;
+
+import java.util.Map;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class Extensions {
+  @PostMapping("/shelves/{shelfId}/inventory")
+  Map<String, Object> takeInventory(@PathVariable("shelfId") long shelfId) {
+    return Map.of("shelfId", shelfId, "books", 0);
+  }
+}
+"""
+EXTENSION_TEST = """package library;
+
+import org.junit.jupiter.api.Test;
+
+class ExtensionsTest extends ApiTest {
+  @Test
+  void takeInventoryNeedsTheCredential() throws Exception {
+    expectError(call("POST", "/shelves/1/inventory", "", false), 401);
+    expectStatus(call("POST", "/shelves/1/inventory", "", true), 200);
+  }
+}
+"""
+
+
+def test_a_secured_operation_left_to_the_ai_is_guarded_by_the_filter(tmp_path: Path, tools: Path):
+    spec, _ = parse_path(CASES / "library" / "spec.yaml")
+    result = render_spec(pack(), spec, None, {}, extensions=True)
+    assert any(gap.startswith("takeInventory") for gap in result.gaps)
+    for f in result.files:
+        (tmp_path / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f.path).write_text(f.content, encoding="utf-8")
+    (tmp_path / "src/main/java/library/Extensions.java").write_text(EXTENSION)
+    (tmp_path / "src/test/java/library/ExtensionsTest.java").write_text(EXTENSION_TEST)
+    done = subprocess.run(
+        ["mvn", "-o", "-q", "test", "-Dtest=ExtensionsTest"],
+        cwd=tmp_path,
+        env=maven_env(tools),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
 # The pack's parent: what its prepared repository builds offline.
 BROKEN_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>

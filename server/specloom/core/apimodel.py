@@ -126,6 +126,8 @@ class ApiModel:
     error_message_field: str | None
     gaps: list[str] = field(default_factory=list)
     refs: dict[str, str] = field(default_factory=dict)  # a schema's name in the spec -> its model's, where renamed
+    # (method, path) of the selected secured operations the model leaves out: an AI extension writes them.
+    secured_left: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def secured(self) -> bool:
@@ -464,7 +466,7 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
                 response_model=_ref_name(response_schema),
                 query=query,
                 error_statuses=sorted(int(c) for c in op.responses if c.isdigit() and c[0] in "45"),
-                secured=bool(op.security) and any(isinstance(r, dict) and r for r in op.security),
+                secured=_secured(op),
                 summary=op.summary,
                 body_optional=request_model is not None and (op.request_body or {}).get("required") is not True,
             )
@@ -500,6 +502,7 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
     code_field, message_field = _error_fields(builder, error_model)
     kept = _without_orphans(spec, [r for r in resources.values() if r.item_model], operation_ids, builder.gaps)
     ordered = _ordered_models(builder.models)
+    modeled = {(o.method, o.path) for r in kept for o in r.ops}
     return ApiModel(
         title=spec.title or "API",
         package=snake(spec.title or "api"),
@@ -512,7 +515,13 @@ def build_api_model(spec, operation_ids: list[str] | None = None, gap=crud_gap) 
         error_code_field=code_field,
         error_message_field=message_field,
         gaps=builder.gaps,
+        secured_left=[(o.method, o.path) for o in ops if _secured(o) and (o.method, o.path) not in modeled],
     )
+
+
+def _secured(op) -> bool:
+    """Whether the operation needs credentials: a security requirement that is not the empty (anonymous) one."""
+    return bool(op.security) and any(isinstance(r, dict) and r for r in op.security)
 
 
 def _without_orphans(spec, resources: list[Resource], operation_ids: list[str] | None, gaps: list[str]) -> list:

@@ -103,6 +103,38 @@ def go_to_java(literal: str) -> str:
     return java_string(from_go(literal))
 
 
+def java_regex(pattern: str) -> str:
+    """A java.util.regex pattern matching what the spec's ECMA-262 `pattern` matches.
+
+    Java's `$` also matches before a final line break, `[` opens a nested class and `&&` intersects
+    inside a class, and `[]` / `[^]` do not parse; ECMA-262 has none of these (Go's `(?P<name>` is
+    spelled `(?<name>` in Java).
+    """
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            char, i = pattern[i : i + 2], i + 1
+        elif in_class:
+            if char == "]":
+                in_class = False
+            elif char == "[" or (char == "&" and pattern[i + 1 : i + 2] == "&"):
+                char = "\\" + char
+        elif pattern.startswith("[]", i):
+            char, i = "(?!)", i + 1  # ECMA's empty class matches nothing
+        elif pattern.startswith("[^]", i):
+            char, i = "[\\s\\S]", i + 2  # and its negation any character
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = "\\z"
+        elif pattern.startswith("(?P<", i):
+            char, i = "(?<", i + 3
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
 # The classes a generated controller may name, by simple name.
 _IMPORTS = {
     "ObjectNode": "com.fasterxml.jackson.databind.node.ObjectNode",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from specloom.backends.go_nethttp.context import error_body
 from specloom.backends.go_nethttp.view import GoField, GoView, ResourceGo, RouteGo
-from specloom.backends.java_springboot.lang import JAVA_TYPES, java_json, java_string, java_value, member
+from specloom.backends.java_springboot.lang import JAVA_TYPES, java_json, java_regex, java_string, java_value, member
 from specloom.backends.python_fastapi.context import convention_gaps
 from specloom.backends.python_fastapi.lang import with_format_bounds
 from specloom.backends.python_fastapi.view import DEFAULT_PAGE_SIZE
@@ -110,7 +110,7 @@ class JavaView:
         self.api, self.deref, self.package = api, deref, package
         self.uses: set[str] = set()
         self.gaps = list(self.go.gaps)
-        self.patterns = [(pattern, var.upper()) for pattern, var in self.go.patterns]
+        self.patterns = [(java_regex(pattern), var.upper()) for pattern, var in self.go.patterns]
         self._pattern_names = dict(self.go.patterns)
         self.models = {name: self._model(name, gm) for name, gm in self.go.models.items()}
         self.resources = [self._resource(rg) for rg in self.go.resources]
@@ -146,6 +146,15 @@ class JavaView:
         rg, route = self.go.first_body
         rv = next(rv for rv in self.resources if rv.go is rg)
         return rv, next(r for r in rv.routes if r.go is route)
+
+    @property
+    def plain_list_target(self) -> str | None:
+        """A list request needing no stored item, its required query included: what a 406 test asks."""
+        for rv in self.resources:
+            route = rv.route("list")
+            if route and not rv.go.parent:
+                return rv.go.url + route.go.required_query
+        return None
 
     @property
     def secured_routes(self) -> list[JavaRoute]:
@@ -419,7 +428,10 @@ def java_springboot(pack: Pack, spec, api: ApiModel, variables: dict, extensions
         "package": package,
         "package_path": package.replace(".", "/"),
         "pack": pack,
-        "secured": api.secured,
+        # The filter also guards the secured operations an AI extension writes.
+        "secured": api.secured or bool(extensions and api.secured_left),
+        "secured_paths": [(r.op.method, r.op.path) for r in view.secured_routes]
+        + (api.secured_left if extensions else []),
         "scheme": scheme,
         "token_env": token_env(package),
         "error_body": body,

@@ -37,7 +37,7 @@ class AuthorsController {
     Models.NewAuthor body = Models.readNewAuthor(raw);
     String key = UUID.randomUUID().toString();
     Models.Author item = new Models.Author(body.name(), body.email(), body.born(), key);
-    store.authors().put(key, item);
+    store.authors().add(key, item);
     return ResponseEntity.status(201).body(item);
   }
 

@@ -68,7 +68,7 @@ class BooksController {
             body.tags(),
             key,
             Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    store.books().put(key, item);
+    store.books().add(key, item);
     return ResponseEntity.status(201).body(item);
   }
 
@@ -88,21 +88,28 @@ class BooksController {
       @RequestHeader(value = "Content-Type", required = false) String contentType,
       @RequestBody(required = false) byte[] content) {
     String key = itemKey.toLowerCase(Locale.ROOT);
-    Models.Book current =
-        store.books().get(key).orElseThrow(() -> ApiError.notFound("book", itemKey));
+    if (store.books().get(key).isEmpty()) {
+      throw ApiError.notFound("book", itemKey);
+    }
     ObjectNode raw = Checks.object(contentType, content);
     Models.NewBook body = Models.readNewBook(raw);
+    // In one step with the read, so that an item deleted meanwhile is not stored again.
     Models.Book item =
-        new Models.Book(
-            body.title(),
-            body.authorID(),
-            body.genre(),
-            body.isbn(),
-            body.publishedOn(),
-            body.tags(),
-            current.id(),
-            current.createdAt());
-    store.books().put(key, item);
+        store
+            .books()
+            .update(
+                key,
+                current ->
+                    new Models.Book(
+                        body.title(),
+                        body.authorID(),
+                        body.genre(),
+                        body.isbn(),
+                        body.publishedOn(),
+                        body.tags(),
+                        current.id(),
+                        current.createdAt()))
+            .orElseThrow(() -> ApiError.notFound("book", itemKey));
     return ResponseEntity.status(200).body(item);
   }
 

@@ -22,11 +22,13 @@ import org.springframework.util.MultiValueMap;
 final class Checks {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  static final Pattern PATTERN1 = Pattern.compile("^[0-9]{13}$");
+  static final Pattern PATTERN1 = Pattern.compile("^[0-9]{13}\\z");
   private static final Pattern UUID =
       Pattern.compile(
           "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
+  // RFC 3339's four-digit years: java.time also reads +12026-01-01.
+  private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
   private Checks() {}
 
@@ -191,7 +193,7 @@ final class Checks {
 
   private static boolean formatted(String format, String text) {
     if ("date".equals(format)) {
-      return parses(text, LocalDate::parse);
+      return DATE.matcher(text).matches() && parses(text, LocalDate::parse);
     }
     if ("email".equals(format)) {
       return EMAIL.matcher(text).matches();

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** A repository in memory: what the service stores is gone when it stops. */
 final class MemoryRepository<T> implements Repository<T> {
@@ -21,8 +22,18 @@ final class MemoryRepository<T> implements Repository<T> {
   }
 
   @Override
-  public synchronized void put(String key, T item) {
-    items.put(key, item);
+  public synchronized boolean add(String key, T item) {
+    return items.putIfAbsent(key, item) == null;
+  }
+
+  @Override
+  public synchronized Optional<T> update(String key, UnaryOperator<T> change) {
+    T current = items.get(key);
+    T next = current == null ? null : change.apply(current);
+    if (next != null) {
+      items.put(key, next);
+    }
+    return Optional.ofNullable(next);
   }
 
   @Override

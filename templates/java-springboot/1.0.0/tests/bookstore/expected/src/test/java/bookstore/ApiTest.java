@@ -54,7 +54,12 @@ abstract class ApiTest {
       throws Exception {
     MockHttpServletRequestBuilder request =
         MockMvcRequestBuilders.request(HttpMethod.valueOf(method), URI.create(target));
-    request.contentType(contentType).content(body);
+    return perform(request.contentType(contentType).content(body), credential);
+  }
+
+  /** The service's answer to `request` with this credential (none: null). */
+  MockHttpServletResponse perform(MockHttpServletRequestBuilder request, String credential)
+      throws Exception {
     if (credential != null) {
       request.header("Authorization", "Bearer " + credential);
     }
@@ -128,7 +133,7 @@ abstract class ApiTest {
     ObjectNode fields = merged(SAMPLE_BOOKS, changes);
     String key = UUID.randomUUID().toString();
     fields.put("id", key);
-    store.books().put(key, MAPPER.treeToValue(fields, Models.Book.class));
+    store.books().add(key, MAPPER.treeToValue(fields, Models.Book.class));
     return key;
   }
 
@@ -137,7 +142,7 @@ abstract class ApiTest {
     ObjectNode fields = merged(SAMPLE_AUTHORS, changes);
     String key = UUID.randomUUID().toString();
     fields.put("id", key);
-    store.authors().put(key, MAPPER.treeToValue(fields, Models.Author.class));
+    store.authors().add(key, MAPPER.treeToValue(fields, Models.Author.class));
     return key;
   }
 }

@@ -1,7 +1,9 @@
 package bookstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,31 @@ class ServerTest extends ApiTest {
     String target = "/books";
     var request = MockMvcRequestBuilders.get(URI.create("/api" + target)).contextPath("/api");
     expectError(mvc.perform(request).andReturn().getResponse(), 401);
+  }
+
+  @Test
+  void anAcceptTheServiceCannotAnswerIsAnswered406InTheErrorShape() throws Exception {
+    var request = MockMvcRequestBuilders.get(URI.create("/books")).accept("text/csv");
+    expectError(perform(request, TOKEN), 406);
+  }
+
+  @Test
+  void anUnexpectedFailureIsAnswered500WithoutItsDetails() {
+    var answer = new ErrorHandling().unexpected(new IllegalStateException("internal detail"));
+    assertEquals(500, answer.getStatusCode().value());
+    assertEquals(ErrorHandling.ERROR_MEDIA_TYPE, answer.getHeaders().getContentType());
+    assertFalse(String.valueOf(answer.getBody()).contains("internal detail"));
+  }
+
+  @Test
+  void anItemDeletedMeanwhileIsNeitherUpdatedNorStoredAgain() {
+    Repository<String> repository = new MemoryRepository<>();
+    assertTrue(repository.update("key", current -> current + " changed").isEmpty());
+    assertTrue(repository.list().isEmpty());
+    assertTrue(repository.add("key", "first"));
+    assertFalse(repository.add("key", "second"));
+    assertEquals(
+        "first changed", repository.update("key", current -> current + " changed").orElseThrow());
   }
 
   @Test

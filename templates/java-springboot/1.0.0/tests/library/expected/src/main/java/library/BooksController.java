@@ -70,7 +70,7 @@ class BooksController {
             body.language(),
             body.pages(),
             Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    store.books().put(key, item);
+    store.books().add(key, item);
     return ResponseEntity.status(201).body(item);
   }
 

@@ -38,7 +38,8 @@ final class Security extends OncePerRequestFilter {
           new Secured("GET", "/shelves/{shelfId}/books"),
           new Secured("POST", "/shelves/{shelfId}/books"),
           new Secured("GET", "/shelves/{shelfId}/books/{bookId}"),
-          new Secured("DELETE", "/shelves/{shelfId}/books/{bookId}"));
+          new Secured("DELETE", "/shelves/{shelfId}/books/{bookId}"),
+          new Secured("POST", "/shelves/{shelfId}/inventory"));
 
   private final List<String> tokens;
 

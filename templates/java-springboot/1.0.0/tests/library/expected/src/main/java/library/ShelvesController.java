@@ -44,7 +44,7 @@ class ShelvesController {
     long id = store.shelves().nextId();
     String key = Long.toString(id);
     Models.Shelf item = new Models.Shelf(body.label(), body.floor(), id);
-    store.shelves().put(key, item);
+    store.shelves().add(key, item);
     return ResponseEntity.status(201).body(item);
   }
 
@@ -75,16 +75,23 @@ class ShelvesController {
       @RequestHeader(value = "Content-Type", required = false) String contentType,
       @RequestBody(required = false) byte[] content) {
     String key = Checks.intKey(itemKey);
-    Models.Shelf current =
-        store.shelves().get(key).orElseThrow(() -> ApiError.notFound("shelve", itemKey));
+    if (store.shelves().get(key).isEmpty()) {
+      throw ApiError.notFound("shelve", itemKey);
+    }
     ObjectNode raw = Checks.object(contentType, content);
     Models.ShelfPatch body = Models.readShelfPatch(raw);
+    // In one step with the read, so that an item deleted meanwhile is not stored again.
     Models.Shelf item =
-        new Models.Shelf(
-            raw.has("label") ? body.label() : current.label(),
-            raw.has("floor") ? body.floor() : current.floor(),
-            current.id());
-    store.shelves().put(key, item);
+        store
+            .shelves()
+            .update(
+                key,
+                current ->
+                    new Models.Shelf(
+                        raw.has("label") ? body.label() : current.label(),
+                        raw.has("floor") ? body.floor() : current.floor(),
+                        current.id()))
+            .orElseThrow(() -> ApiError.notFound("shelve", itemKey));
     return ResponseEntity.status(200).body(item);
   }
 }

@@ -51,7 +51,12 @@ abstract class ApiTest {
       throws Exception {
     MockHttpServletRequestBuilder request =
         MockMvcRequestBuilders.request(HttpMethod.valueOf(method), URI.create(target));
-    request.contentType(contentType).content(body);
+    return perform(request.contentType(contentType).content(body), credential);
+  }
+
+  /** The service's answer to `request` with this credential (none: null). */
+  MockHttpServletResponse perform(MockHttpServletRequestBuilder request, String credential)
+      throws Exception {
     if (credential != null) {
       request.header("X-API-Key", credential);
     }
@@ -126,7 +131,7 @@ abstract class ApiTest {
     long id = store.shelves().nextId();
     String key = Long.toString(id);
     fields.put("id", id);
-    store.shelves().put(key, MAPPER.treeToValue(fields, Models.Shelf.class));
+    store.shelves().add(key, MAPPER.treeToValue(fields, Models.Shelf.class));
     return key;
   }
 
@@ -137,7 +142,7 @@ abstract class ApiTest {
     String key = Long.toString(id);
     fields.put("id", id);
     fields.put("shelfId", Long.parseLong(parent));
-    store.books().put(key, MAPPER.treeToValue(fields, Models.Book.class));
+    store.books().add(key, MAPPER.treeToValue(fields, Models.Book.class));
     return key;
   }
 }

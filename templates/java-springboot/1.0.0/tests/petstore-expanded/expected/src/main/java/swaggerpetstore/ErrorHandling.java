@@ -1,21 +1,25 @@
 package swaggerpetstore;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /** Every error is answered in the shape the spec declares (Error), as application/json. */
 @RestControllerAdvice
-class ErrorHandling {
+class ErrorHandling extends ResponseEntityExceptionHandler {
   static final MediaType ERROR_MEDIA_TYPE = MediaType.parseMediaType("application/json");
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorHandling.class);
 
   static Map<String, Object> body(int status, String code, String message) {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -35,21 +39,33 @@ class ErrorHandling {
     return answer(error.status(), error.code(), error.getMessage());
   }
 
-  @ExceptionHandler(NoHandlerFoundException.class)
-  ResponseEntity<Object> noSuchPath(NoHandlerFoundException error) {
-    return answer(404, "not_found", "Not Found");
-  }
-
-  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-  ResponseEntity<Object> noSuchMethod(HttpRequestMethodNotSupportedException error) {
-    Set<HttpMethod> allowed = error.getSupportedHttpMethods();
-    HttpHeaders headers = new HttpHeaders();
-    if (allowed != null) {
-      headers.setAllow(allowed);
+  /**
+   * What Spring MVC refuses itself: no such path or method, an Accept it cannot answer, a missing
+   * header…
+   */
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception error,
+      Object body,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    if (status.is5xxServerError()) {
+      LOG.error("request failed", error);
     }
-    return ResponseEntity.status(405)
+    HttpStatus known = HttpStatus.resolve(status.value());
+    String code = known == null ? "error" : known.name().toLowerCase(Locale.ROOT);
+    String message = known == null ? "Error" : known.getReasonPhrase();
+    return ResponseEntity.status(status)
         .headers(headers)
         .contentType(ERROR_MEDIA_TYPE)
-        .body(body(405, "method_not_allowed", "Method Not Allowed"));
+        .body(body(status.value(), code, message));
+  }
+
+  /** Any other failure is the service's own: 500, its details only in the log. */
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<Object> unexpected(Exception error) {
+    LOG.error("request failed", error);
+    return answer(500, "internal_error", "Internal Server Error");
   }
 }

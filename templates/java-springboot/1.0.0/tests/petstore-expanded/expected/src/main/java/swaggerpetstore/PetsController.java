@@ -48,7 +48,7 @@ class PetsController {
     long id = store.pets().nextId();
     String key = Long.toString(id);
     Models.Pet item = new Models.Pet(body.name(), body.tag(), id);
-    store.pets().put(key, item);
+    store.pets().add(key, item);
     return ResponseEntity.status(200).body(item);
   }
 

@@ -48,7 +48,12 @@ abstract class ApiTest {
       throws Exception {
     MockHttpServletRequestBuilder request =
         MockMvcRequestBuilders.request(HttpMethod.valueOf(method), URI.create(target));
-    request.contentType(contentType).content(body);
+    return perform(request.contentType(contentType).content(body), credential);
+  }
+
+  /** The service's answer to `request` with this credential (none: null). */
+  MockHttpServletResponse perform(MockHttpServletRequestBuilder request, String credential)
+      throws Exception {
     return mvc.perform(request).andReturn().getResponse();
   }
 
@@ -120,7 +125,7 @@ abstract class ApiTest {
     long id = store.pets().nextId();
     String key = Long.toString(id);
     fields.put("id", id);
-    store.pets().put(key, MAPPER.treeToValue(fields, Models.Pet.class));
+    store.pets().add(key, MAPPER.treeToValue(fields, Models.Pet.class));
     return key;
   }
 }

@@ -1,8 +1,13 @@
 package swaggerpetstore;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 
 /** What every request gets, whichever operation it asks for: errors in the spec's shape. */
 class ServerTest extends ApiTest {
@@ -30,6 +35,31 @@ class ServerTest extends ApiTest {
   void aBodyThatIsNoJsonIsAnswered415() throws Exception {
     String target = "/pets" + "";
     expectError(callWith("POST", target, "text/plain", "{}", TOKEN), 415);
+  }
+
+  @Test
+  void anAcceptTheServiceCannotAnswerIsAnswered406InTheErrorShape() throws Exception {
+    var request = MockMvcRequestBuilders.get(URI.create("/pets")).accept("text/csv");
+    expectError(perform(request, TOKEN), 406);
+  }
+
+  @Test
+  void anUnexpectedFailureIsAnswered500WithoutItsDetails() {
+    var answer = new ErrorHandling().unexpected(new IllegalStateException("internal detail"));
+    assertEquals(500, answer.getStatusCode().value());
+    assertEquals(ErrorHandling.ERROR_MEDIA_TYPE, answer.getHeaders().getContentType());
+    assertFalse(String.valueOf(answer.getBody()).contains("internal detail"));
+  }
+
+  @Test
+  void anItemDeletedMeanwhileIsNeitherUpdatedNorStoredAgain() {
+    Repository<String> repository = new MemoryRepository<>();
+    assertTrue(repository.update("key", current -> current + " changed").isEmpty());
+    assertTrue(repository.list().isEmpty());
+    assertTrue(repository.add("key", "first"));
+    assertFalse(repository.add("key", "second"));
+    assertEquals(
+        "first changed", repository.update("key", current -> current + " changed").orElseThrow());
   }
 
   @Test
