@@ -4,7 +4,10 @@ import random
 
 import pytest
 import yaml_rs
+from hypothesis import given
+from hypothesis import strategies as st
 
+from specloom.core import locate
 from specloom.core.source import SourceText
 from specloom.core.specs import yaml_incremental
 from specloom.core.specs.yamldoc import _normalize, load_data
@@ -100,6 +103,8 @@ def test_findings_after_edits_match_a_fresh_analysis(monkeypatch):
     from specloom.core.specs import parse_source
 
     monkeypatch.setattr(yaml_incremental, "MIN_CHARS", 0)
+    monkeypatch.setattr(locate, "_RECENT_MIN_LINES", 0)
+    monkeypatch.setattr(locate, "_recent_files", 8)  # positions come from the last version's indents
     path = str(EXAMPLES / "openapi/bookstore.yaml")
     lines = (EXAMPLES / "openapi/bookstore.yaml").read_text().split("\n")
     rng = random.Random(7)
@@ -113,5 +118,20 @@ def test_findings_after_edits_match_a_fresh_analysis(monkeypatch):
         reused = parse_source(SourceText(path, text), "openapi")
         with monkeypatch.context() as fresh:
             fresh.setattr(yaml_incremental, "_last", type(yaml_incremental._last)())
+            fresh.setattr(locate, "_recent_files", 0)
             expected = parse_source(SourceText(path, text), "openapi")
         assert [f.to_json() for f in reused.findings] == [f.to_json() for f in expected.findings]
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "", "  c"]), max_size=12),
+    st.lists(st.sampled_from(["a", "b", "", "  c"]), max_size=12),
+)
+def test_changed_lines_are_the_lines_between_the_longest_common_prefix_and_suffix(old, new):
+    first, old_stop, new_stop = locate.changed_lines(old, new)
+    prefix = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    assert first == prefix
+    assert old[old_stop:] == new[new_stop:] and first <= old_stop and first <= new_stop
+    suffix = len(old) - old_stop
+    longer = suffix + 1
+    assert longer > min(len(old), len(new)) - first or old[len(old) - longer] != new[len(new) - longer]

@@ -69,9 +69,11 @@ def analyze(
     open_texts: Mapping[str, str] | None = None,
 ) -> Analysis:
     """`open_texts` (absolute path -> editor text) stands in for the disk for referenced files."""
+    from specloom.core.locate import keep_recent_indents
     from specloom.core.specs import yaml_incremental
 
     yaml_incremental.keep_last_parses()  # an editor re-checks the same big files edit after edit
+    keep_recent_indents()
     source = SourceText(path, text.replace("\r\n", "\n"))
     kind = detect_kind(path, text)
     lines = source.text.split("\n")

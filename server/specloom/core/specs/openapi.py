@@ -581,6 +581,8 @@ def _check_refs(spec: OpenAPISpec, checker: _Checker) -> None:
 
     resolver = spec.resolver
     walked: set[int] = set()
+    # Where a reference leads depends on its text and document only, not on the object holding it.
+    followed: dict[tuple[int, str], Target | Unresolved] = {}
     queue = [spec.document]
     while queue:
         doc = queue.pop()
@@ -588,7 +590,9 @@ def _check_refs(spec: OpenAPISpec, checker: _Checker) -> None:
             continue
         walked.add(id(doc))
         for pointer, ref in _per_entry("refs", doc.path, doc.data, _refs):
-            target = resolver.follow({"$ref": ref}, doc, pointer)
+            target = followed.get((id(doc), ref))
+            if target is None:
+                target = followed[id(doc), ref] = resolver.follow({"$ref": ref}, doc, pointer)
             if isinstance(target, Target):
                 if target.doc not in queue and id(target.doc) not in walked:
                     queue.append(target.doc)

@@ -95,7 +95,9 @@ class RefResolver:
             return Unresolved(
                 "malformed", f"`{ref}` has a fragment that is not a JSON pointer (it must start with '#/')."
             )
-        parts = split_pointer(unquote(fragment))
+        canonical = fragment.startswith("/") and not fragment.startswith("//") and not {"~", "%"} & set(fragment)
+        # Nearly every ref is canonical already: nothing to unescape, the fragment is its own pointer.
+        parts = fragment[1:].split("/") if canonical else split_pointer(unquote(fragment))
         found, value, matched = lookup(doc.data, parts)
         if not found:
             return Unresolved(
@@ -106,7 +108,7 @@ class RefResolver:
                 parent_pointer=join_pointer(parts[:matched]),
                 missing_key=parts[matched],
             )
-        return Target(doc, join_pointer(parts), value)
+        return Target(doc, fragment if canonical else join_pointer(parts), value)
 
     def follow(self, value: object, doc: Document, pointer: str) -> Target | Unresolved:
         """Follow `$ref` chains from a value to the first value that is not a reference."""

@@ -17,6 +17,8 @@ from collections import OrderedDict
 
 import yaml_rs
 
+from specloom.core.locate import changed_lines
+
 MIN_CHARS = 200_000  # below this a full parse takes a few milliseconds anyway
 _keep = 0  # files remembered: none until an editor session asks (a CLI run would only pay for it)
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s,\[{:-])[&*][^\s,\[\]{}]")
@@ -47,7 +49,7 @@ def reparse(path: str, text: str, normalize) -> object | None:
         return None
     old_lines, old_data = last
     new_lines = text.split("\n")
-    first, old_stop, new_stop = _changed_lines(old_lines, new_lines)
+    first, old_stop, new_stop = changed_lines(old_lines, new_lines)
     if first == old_stop == new_stop:
         _store(path, new_lines, old_data)
         return old_data
@@ -94,21 +96,6 @@ def _store(path: str, lines: list[str], data: object) -> None:
         _last.move_to_end(path)
         while len(_last) > _keep:
             _last.popitem(last=False)
-
-
-def _changed_lines(old: list[str], new: list[str]) -> tuple[int, int, int]:
-    """(first differing line, end of the changed lines in old, in new), by common prefix and suffix."""
-    shortest = min(len(old), len(new))
-    first = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), shortest)
-    tail = next(
-        (
-            i
-            for i, (a, b) in enumerate(zip(reversed(old), reversed(new), strict=False))
-            if a != b or i >= shortest - first
-        ),
-        shortest - first,
-    )
-    return first, len(old) - tail, len(new) - tail
 
 
 def _enclosing_block(lines: list[str], first: int, inner_indent: int) -> tuple[list[str], int, int] | None:
