@@ -486,7 +486,7 @@ class Locator:
 
     def __init__(self, source: SourceText, is_json: bool = False):
         self.source = source
-        self._lines = YamlLineLocator(source.text.split("\n"), source.path) if not is_json else None
+        self._lines = YamlLineLocator(source.lines, source.path) if not is_json else None
         self._is_json = is_json
         self._json_tree: JsonTreeLocator | None = None
         self._composed: _ComposedLocator | None = None

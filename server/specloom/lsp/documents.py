@@ -76,7 +76,7 @@ def analyze(
     keep_recent_indents()
     source = SourceText(path, text.replace("\r\n", "\n"))
     kind = detect_kind(path, text)
-    lines = source.text.split("\n")
+    lines = source.lines
     if kind is None:
         return Analysis(path, version, lines, None, [], source.text)
     spec = parse_source(source, kind, workspace_root, open_texts=open_texts)

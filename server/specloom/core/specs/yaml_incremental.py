@@ -33,13 +33,14 @@ def keep_last_parses(files: int = 8) -> None:
     _keep = files
 
 
-def remember(path: str, text: str, data: object) -> None:
+def remember(path: str, text: str, data: object, lines: list[str] | None = None) -> None:
+    """`lines`: `text` split at newlines, where the caller has them."""
     if not _keep or len(text) < MIN_CHARS or not isinstance(data, dict) or _has_document_markers(text):
         return
-    _store(path, text.split("\n"), data)
+    _store(path, lines if lines is not None else text.split("\n"), data)
 
 
-def reparse(path: str, text: str, normalize) -> object | None:
+def reparse(path: str, text: str, normalize, lines: list[str] | None = None) -> object | None:
     """The data of `text` from the last parse of `path` and one block re-parsed, or None."""
     if len(text) < MIN_CHARS:
         return None
@@ -48,7 +49,7 @@ def reparse(path: str, text: str, normalize) -> object | None:
     if last is None:
         return None
     old_lines, old_data = last
-    new_lines = text.split("\n")
+    new_lines = lines if lines is not None else text.split("\n")
     first, old_stop, new_stop = changed_lines(old_lines, new_lines)
     if first == old_stop == new_stop:
         _store(path, new_lines, old_data)

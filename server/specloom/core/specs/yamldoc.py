@@ -136,7 +136,9 @@ def load_data(source: SourceText) -> tuple[object | None, list[Finding]]:
         except RecursionError:
             return None, [_syntax_finding(source, "The JSON nests too deeply to read.", 0, 0, "Flatten the structure.")]
         return _normalize(data, source, findings), findings
-    data = yaml_incremental.reparse(source.path, source.text, lambda value, out: _normalize(value, source, out))
+    data = yaml_incremental.reparse(
+        source.path, source.text, lambda value, out: _normalize(value, source, out), source.lines
+    )
     if data is not None:
         return data, findings
     try:
@@ -168,7 +170,7 @@ def load_data(source: SourceText) -> tuple[object | None, list[Finding]]:
         data = data[0] if data else None  # several documents: a spec is the first one
     data = _normalize(data, source, findings)
     if not findings:
-        yaml_incremental.remember(source.path, source.text, data)
+        yaml_incremental.remember(source.path, source.text, data, source.lines)
     return data, findings
 
 
