@@ -17,8 +17,6 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-import yaml
-
 from specloom.core.findings import Position, Range
 from specloom.core.source import SourceText
 
@@ -372,6 +370,8 @@ class _ComposedLocator:
     """Exact positions from PyYAML's composer: slow, used when the line scan is unsure."""
 
     def __init__(self, source: SourceText):
+        import yaml  # here: PyYAML costs ~50 ms to import, and the server starts without needing it
+
         self.source = source
         text = source.text
         loader = yaml.CSafeLoader(text) if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader(text)
@@ -381,6 +381,8 @@ class _ComposedLocator:
             loader.dispose()
 
     def locate(self, parts: list[str]) -> Located | None:
+        import yaml
+
         node = self.root
         key_node = None
         for part in parts:
@@ -516,6 +518,8 @@ class Locator:
         if self._compose_failed:
             return None
         if self._composed is None:
+            import yaml
+
             try:
                 self._composed = _ComposedLocator(self.source)
             except (yaml.YAMLError, RecursionError, ValueError):
