@@ -36,6 +36,7 @@ class GoField:
     rule: str  # the Go `rule{...}` literal
     default: str | None = None  # a Go expression of the default, where the schema gives one
     write_only: bool = False  # read from requests, never shown in an answer
+    read_only: bool = False  # the server's: a request's value is not read
 
     @property
     def type(self) -> str:
@@ -305,12 +306,14 @@ class GoView:
                     pointer,
                     f.required,
                     f.nullable,
-                    self._rule(f.schema, f.required, f.nullable) if decoded else "",
+                    self._rule(f.schema, f.required, f.nullable) if decoded and not f.read_only else "",
                     go_default,
                     f.write_only,
+                    # The server's: a request may leave it out (OpenAPI's `required` binds answers), or send it in vain.
+                    f.read_only,
                 )
             )
-            if decoded:
+            if decoded and not f.read_only:
                 self.uses.add(fields[-1].decoder)
                 if go_default is not None:
                     self.uses.add("default")
@@ -682,6 +685,8 @@ class GoView:
         id_json = rv.res.id_field
         kept = set(rv.kept_on_replace)
         fills = dict(rv.server_fills)
+        # What the item declares read-only the server sets, even where the request schema is the item's own.
+        read_only = {f.name for f in self.api.models[rv.res.item_model].fields if f.read_only}
         for kind, target in (("create", go.create_lines), ("replace", go.replace_lines)):
             route = go.route(kind)
             if route is None:
@@ -695,10 +700,10 @@ class GoView:
                 if kind == "replace" and f.json in kept:
                     target.append(f"item.{f.go} = current.{f.go}")
                     continue
-                source = body.field(f.json) if body is not None else None
+                source = body.field(f.json) if body is not None and f.json not in read_only else None
                 if source is not None and source.base == f.base:
                     target.append(_copy(f, source, "body"))
-                elif kind == "create" and f.json in fills and f.required:
+                elif kind == "create" and (f.json in fills or f.json in read_only) and f.required:
                     target.append(self._fill(f, self.api.models[rv.res.item_model]))
                 elif f.required and not f.pointer:
                     raise ValueError(f"{item.name}.{f.json} is required but neither sent nor filled")
@@ -744,6 +749,8 @@ class GoView:
         if body.forbid_unknown:
             add("an unknown field", {"specloomUnknownField": 1})
         for f, m in zip(body.fields, model.fields, strict=True):
+            if m.read_only:
+                continue  # not read from requests: no value of it is refused
             schema = with_format_bounds(self.deref(m.schema) if _ref_name(m.schema) else m.schema)
             wrong = {"string": 12345, "int64": "x", "float64": "x", "bool": "x"}.get(f.base, "x")
             add(f"{f.json} of the wrong type", {f.json: wrong})

@@ -224,14 +224,15 @@ class JavaView:
         model = self.api.models[name]
         fields = []
         for gf, mf in zip(gm.fields, model.fields, strict=True):
-            rule = self._rule(mf.schema, gf.required, gf.nullable) if gm.decoded else ""
-            read = f"Checks.{_READERS[gf.base]}(body, {java_string(gf.json)}, {rule})"
+            decoded = gm.decoded and not mf.read_only  # a read-only field is the server's: never read from a request
+            rule = self._rule(mf.schema, gf.required, gf.nullable) if decoded else ""
+            read = f"Checks.{_READERS[gf.base]}(body, {java_string(gf.json)}, {rule})" if decoded else "null"
             resolved = self.deref(mf.schema) if _ref_name(mf.schema) else mf.schema
             default = resolved.get("default")
-            if gf.default is not None and default is not None:
+            if gf.default is not None and default is not None and decoded:
                 read = f"body.has({java_string(gf.json)}) ? {read} : {java_value(default, gf.base)}"
             fields.append(JavaField(gf, member(gf.go), JAVA_TYPES[gf.base], rule, read))
-            if gm.decoded:
+            if decoded:
                 self.uses.add(_READERS[gf.base])
         if gm.forbid_unknown and gm.decoded:
             self.uses.add("only")
@@ -355,6 +356,8 @@ class JavaView:
         kept = set(rv.kept_on_replace)
         fills = dict(rv.server_fills)
         parent_json = rg.parent_field.json if rg.parent_field is not None else None
+        # What the item declares read-only the server sets, even where the request schema is the item's own.
+        read_only = {f.name for f in self.api.models[rv.res.item_model].fields if f.read_only}
         for kind, target in (("create", out.create_args), ("replace", out.replace_args)):
             route = rg.route(kind)
             if route is None:
@@ -371,9 +374,9 @@ class JavaView:
                     target.append(parent if kind == "create" else f"current.{f.name}()")
                 elif kind == "replace" and f.json in kept:
                     target.append(f"current.{f.name}()")
-                elif f.json in body_fields and body_fields[f.json].type == f.type:
+                elif f.json in body_fields and body_fields[f.json].type == f.type and f.json not in read_only:
                     target.append(f"body.{body_fields[f.json].name}()")
-                elif kind == "create" and f.json in fills and f.go.required:
+                elif kind == "create" and (f.json in fills or f.json in read_only) and f.go.required:
                     target.append(self._fill(f, rv.res.item_model))
                 elif f.go.required and not f.go.pointer:
                     raise ValueError(f"{out.item.name}.{f.json} is required but neither sent nor filled")

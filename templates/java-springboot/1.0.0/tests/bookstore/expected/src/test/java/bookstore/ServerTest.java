@@ -79,6 +79,8 @@ class ServerTest extends ApiTest {
     assertFalse(repository.add("key", "second"));
     assertEquals(
         "first changed", repository.update("key", current -> current + " changed").orElseThrow());
+    repository.delete("key");
+    assertTrue(repository.get("key").isEmpty());
   }
 
   @Test
