@@ -16,7 +16,7 @@ from tests.helpers import EXAMPLES
 
 @pytest.fixture(autouse=True)
 def keeping(monkeypatch):
-    monkeypatch.setattr(yaml_incremental, "_keep", 8)
+    monkeypatch.setattr(yaml_incremental._last, "size", 8)
 
 
 SPECS = ["openapi/bookstore.yaml", "openapi/library.yaml", "openapi/public/petstore-expanded.yaml"]
@@ -104,7 +104,7 @@ def test_findings_after_edits_match_a_fresh_analysis(monkeypatch):
 
     monkeypatch.setattr(yaml_incremental, "MIN_CHARS", 0)
     monkeypatch.setattr(locate, "_RECENT_MIN_LINES", 0)
-    monkeypatch.setattr(locate, "_recent_files", 8)  # positions come from the last version's indents
+    monkeypatch.setattr(locate._RECENT_INDENTS, "size", 8)  # positions come from the last version's indents
     path = str(EXAMPLES / "openapi/bookstore.yaml")
     lines = (EXAMPLES / "openapi/bookstore.yaml").read_text().split("\n")
     rng = random.Random(7)
@@ -118,7 +118,7 @@ def test_findings_after_edits_match_a_fresh_analysis(monkeypatch):
         reused = parse_source(SourceText(path, text), "openapi")
         with monkeypatch.context() as fresh:
             fresh.setattr(yaml_incremental, "_last", type(yaml_incremental._last)())
-            fresh.setattr(locate, "_recent_files", 0)
+            fresh.setattr(locate, "_RECENT_INDENTS", type(locate._RECENT_INDENTS)())
             expected = parse_source(SourceText(path, text), "openapi")
         assert [f.to_json() for f in reused.findings] == [f.to_json() for f in expected.findings]
 

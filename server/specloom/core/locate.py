@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from specloom.core.findings import Position, Range
+from specloom.core.recent import Recent
 from specloom.core.source import SourceText
 
 
@@ -86,33 +85,25 @@ def changed_lines(old: list[str], new: list[str]) -> tuple[int, int, int]:
 
 # The last indents of big files, by path: an editor's next version differs in a line or two, so its
 # indents are the old ones around the changed lines. Off until a language server asks.
-_RECENT_INDENTS: OrderedDict[str, tuple[list[str], list[int]]] = OrderedDict()
-_RECENT_LOCK = threading.Lock()
+_RECENT_INDENTS: Recent[str, tuple[list[str], list[int]]] = Recent()
 _RECENT_MIN_LINES = 5_000
-_recent_files = 0
 
 
 def keep_recent_indents(files: int = 8) -> None:
-    global _recent_files
-    _recent_files = files
+    _RECENT_INDENTS.size = files
 
 
 def _indents_of(path: str | None, lines: list[str]) -> list[int]:
-    if path is None or not _recent_files or len(lines) < _RECENT_MIN_LINES:
+    if path is None or not _RECENT_INDENTS.size or len(lines) < _RECENT_MIN_LINES:
         return _line_indents(lines)
-    with _RECENT_LOCK:
-        last = _RECENT_INDENTS.get(path)
+    last = _RECENT_INDENTS.get(path)
     if last is None:
         indents = _line_indents(lines)
     else:
         old_lines, old_indents = last
         first, old_stop, new_stop = changed_lines(old_lines, lines)
         indents = old_indents[:first] + _line_indents(lines[first:new_stop]) + old_indents[old_stop:]
-    with _RECENT_LOCK:
-        _RECENT_INDENTS[path] = (lines, indents)
-        _RECENT_INDENTS.move_to_end(path)
-        while len(_RECENT_INDENTS) > _recent_files:
-            _RECENT_INDENTS.popitem(last=False)
+    _RECENT_INDENTS.put(path, (lines, indents))
     return indents
 
 

@@ -12,47 +12,43 @@ The result equals a full parse; tests check that on random edits.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 
 import yaml_rs
 
 from specloom.core.locate import changed_lines
+from specloom.core.recent import Recent
 
 MIN_CHARS = 200_000  # below this a full parse takes a few milliseconds anyway
-_keep = 0  # files remembered: none until an editor session asks (a CLI run would only pay for it)
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s,\[{:-])[&*][^\s,\[\]{}]")
 
-_lock = threading.Lock()
-_last: OrderedDict[str, tuple[list[str], object]] = OrderedDict()  # path -> (lines, normalized data)
+# path -> (lines, normalized data); none until an editor session asks (a CLI run would only pay for it)
+_last: Recent[str, tuple[list[str], object]] = Recent()
 
 
 def keep_last_parses(files: int = 8) -> None:
     """Remember the last parse of up to `files` big files, for `reparse`; the language server calls this."""
-    global _keep
-    _keep = files
+    _last.size = files
 
 
 def remember(path: str, text: str, data: object, lines: list[str] | None = None) -> None:
     """`lines`: `text` split at newlines, where the caller has them."""
-    if not _keep or len(text) < MIN_CHARS or not isinstance(data, dict) or _has_document_markers(text):
+    if not _last.size or len(text) < MIN_CHARS or not isinstance(data, dict) or _has_document_markers(text):
         return
-    _store(path, lines if lines is not None else text.split("\n"), data)
+    _last.put(path, (lines if lines is not None else text.split("\n"), data))
 
 
 def reparse(path: str, text: str, normalize, lines: list[str] | None = None) -> object | None:
     """The data of `text` from the last parse of `path` and one block re-parsed, or None."""
     if len(text) < MIN_CHARS:
         return None
-    with _lock:
-        last = _last.get(path)
+    last = _last.get(path)
     if last is None:
         return None
     old_lines, old_data = last
     new_lines = lines if lines is not None else text.split("\n")
     first, old_stop, new_stop = changed_lines(old_lines, new_lines)
     if first == old_stop == new_stop:
-        _store(path, new_lines, old_data)
+        _last.put(path, (new_lines, old_data))
         return old_data
     changed = old_lines[first:old_stop] + new_lines[first:new_stop]
     indents = [len(line) - len(line.lstrip(" ")) for line in changed if line.strip()]
@@ -82,21 +78,13 @@ def reparse(path: str, text: str, normalize, lines: list[str] | None = None) -> 
         return None
     data = _splice(old_data, keys, value)
     if data is not None:
-        _store(path, new_lines, data)
+        _last.put(path, (new_lines, data))
     return data
 
 
 def _has_document_markers(text: str) -> bool:
     # Plain substring searches: a multi-line regex over megabytes costs tens of milliseconds.
     return text.startswith(("---", "...", "%")) or any(m in text for m in ("\n---", "\n...", "\n%"))
-
-
-def _store(path: str, lines: list[str], data: object) -> None:
-    with _lock:
-        _last[path] = (lines, data)
-        _last.move_to_end(path)
-        while len(_last) > _keep:
-            _last.popitem(last=False)
 
 
 def _enclosing_block(lines: list[str], first: int, inner_indent: int) -> tuple[list[str], int, int] | None:
