@@ -58,12 +58,20 @@ class _Block:
     end: int
 
 
+# The last comparison, by the lists' identity: the incremental parse and the indents of one edit both ask it.
+_last_change: tuple[list[str], list[str], tuple[int, int, int]] | None = None
+
+
 def changed_lines(old: list[str], new: list[str]) -> tuple[int, int, int]:
     """(first differing line, end of the changed lines in old, in new), by common prefix and suffix.
 
     Binary search over slice comparisons: the comparing runs in C, a keystroke in a 70,000-line spec
     costs a few milliseconds instead of a Python loop over every line.
     """
+    global _last_change
+    last = _last_change
+    if last is not None and last[0] is old and last[1] is new:
+        return last[2]
     shortest = min(len(old), len(new))
     lo, hi = 0, shortest  # old[:lo] == new[:lo]; no common prefix is longer than hi
     while lo < hi:
@@ -80,7 +88,8 @@ def changed_lines(old: list[str], new: list[str]) -> tuple[int, int, int]:
             lo = mid
         else:
             hi = mid - 1
-    return first, len(old) - lo, len(new) - lo
+    _last_change = (old, new, (first, len(old) - lo, len(new) - lo))
+    return _last_change[2]
 
 
 # The last indents of big files, by path: an editor's next version differs in a line or two, so its
