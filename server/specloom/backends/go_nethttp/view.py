@@ -147,6 +147,11 @@ class ResourceGo:
     def res(self):
         return self.py.res
 
+    @property
+    def read_only(self) -> set[str]:
+        """The item's read-only fields: the server sets them, even where the request schema is the item's own."""
+        return {f.json for f in self.item.fields if f.read_only}
+
     def parent_of(self, var: str) -> str:
         """The parent key an item (the Go variable `var`) names, as a string."""
         f = self.parent_field
@@ -685,8 +690,7 @@ class GoView:
         id_json = rv.res.id_field
         kept = set(rv.kept_on_replace)
         fills = dict(rv.server_fills)
-        # What the item declares read-only the server sets, even where the request schema is the item's own.
-        read_only = {f.name for f in self.api.models[rv.res.item_model].fields if f.read_only}
+        read_only = go.read_only
         for kind, target in (("create", go.create_lines), ("replace", go.replace_lines)):
             route = go.route(kind)
             if route is None:

@@ -356,8 +356,7 @@ class JavaView:
         kept = set(rv.kept_on_replace)
         fills = dict(rv.server_fills)
         parent_json = rg.parent_field.json if rg.parent_field is not None else None
-        # What the item declares read-only the server sets, even where the request schema is the item's own.
-        read_only = {f.name for f in self.api.models[rv.res.item_model].fields if f.read_only}
+        read_only = rg.read_only
         for kind, target in (("create", out.create_args), ("replace", out.replace_args)):
             route = rg.route(kind)
             if route is None:
