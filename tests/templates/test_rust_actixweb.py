@@ -266,6 +266,74 @@ def serving(project: Path, tools: Path, command: str, env: dict[str, str]):
             remove_artifacts(own_artifacts(build.stdout, project)[1])
 
 
+def test_struct_and_field_names_are_rust_whatever_the_spec_calls_them():
+    from specloom.backends.rust_actixweb.models import field_name, type_name
+
+    names = ("v1.Pod", "error-model", "DTO", "2fa", "APIKey", "pet_store")
+    assert [type_name(n) for n in names] == ["V1Pod", "ErrorModel", "Dto", "Model2fa", "APIKey", "PetStore"]
+    fields = ("type", "self", "fooBar", "HTTPServer", "2fa", "ünïcode", "", "a-b")
+    expected = ["r#type", "self_", "foo_bar", "http_server", "field_2fa", "n_code", "field", "a_b"]
+    assert [field_name(n) for n in fields] == expected
+
+
+TYPED = Path(__file__).parent / "specs" / "typed-items.yaml"
+
+
+def test_items_are_typed_structs_that_answer_every_value_as_it_was_sent(tmp_path: Path, tools: Path):
+    assert rendered(TYPED, tmp_path) == []
+    models = (tmp_path / "src" / "models.rs").read_text()
+    for declaration in (
+        "pub id: i64,",  # read-only, but the server sets it on every item
+        "pub r#type: String,",
+        "pub self_: Option<String>,",
+        "pub foo_bar: Option<String>,",  # fooBar
+        "pub foo_bar2: Option<String>,",  # foo_bar
+        "pub field_2fa: Option<bool>,",
+        "pub count: Option<serde_json::Number>,",  # no bound: any number of digits
+        "pub small: Option<i64>,",  # int32
+        "pub ratio: Option<Option<f64>>,",  # optional and nullable: absent and null differ
+        "pub note: Option<String>,",  # required and nullable
+        "pub tags: Option<Vec<Option<String>>>,",
+        "pub dims: Option<ThingDims>,",
+        "pub w: i64,",
+        "pub meta: Option<serde_json::Map<String, serde_json::Value>>,",
+        "pub owner: Option<Person>,",
+    ):
+        assert declaration in models, declaration
+    assert all_gates(tmp_path, tools) == []
+    spec, _ = parse_path(TYPED)
+    serve = backend_named("rust-actixweb").run_commands(spec, {})["serve"]
+    with serving(tmp_path, tools, serve, {}) as url, httpx.Client(base_url=url, timeout=10) as http:
+        sent = {
+            "type": "plain",
+            "self": "s",
+            "fooBar": "camel",
+            "foo_bar": "snake",
+            "2fa": True,
+            "count": 123456789012345678901234567890,
+            "ratio": None,
+            "note": None,
+            "tags": ["a", None],
+            "dims": {"w": 3},
+            "meta": {"k": "v"},
+            "anything": [1, {"x": 2}],
+            "owner": {"name": "Ann"},
+        }
+        created = http.post("/things", json=sent)
+        assert created.status_code == 201, created.text
+        thing = created.json()
+        assert thing == {**sent, "id": thing["id"]}
+        url = f"/things/{thing['id']}"
+        assert http.patch(url, json={"ratio": 0.5}).json() == {**thing, "ratio": 0.5}
+        assert http.patch(url, json={"ratio": None}).json() == thing
+        assert http.get(url).json() == thing
+        bare = http.post("/things", json={"type": "fancy", "note": "n"}).json()
+        assert bare == {"id": bare["id"], "type": "fancy", "note": "n"}  # absent stays absent
+        for refused in ({"type": "plain", "note": "n", "small": 2**40}, {"type": "plain", "note": "n", "dims": {}}):
+            answer = http.post("/things", json=refused)
+            assert answer.status_code == 422 and set(answer.json()) == {"message"}, answer.text
+
+
 CREDENTIALS = {
     "bookstore": {"Authorization": "Bearer served-token"},
     "library": {"X-API-Key": "served-token"},

@@ -15,6 +15,7 @@ from specloom.backends.python_fastapi.context import convention_gaps, unapplied_
 from specloom.backends.python_fastapi.lang import with_format_bounds
 from specloom.backends.python_fastapi.view import FastAPIView, ResourceView, RouteView
 from specloom.backends.rust_actixweb.lang import cargo_version
+from specloom.backends.rust_actixweb.models import RustModels
 from specloom.core.apimodel import ApiModel, _Builder, _ref_name, _types
 from specloom.templates.packs import Pack, PackError, validate_variables
 
@@ -36,7 +37,8 @@ def rust_actixweb(pack: Pack, spec, api: ApiModel, variables: dict, extensions: 
         description = describer.description()
     except ValueError as exc:  # a combination the capability check could not see from one operation
         raise PackError(f"rust-actixweb cannot render this selection: {exc}") from exc
-    resources = [_TestView(rv, describer, i) for i, rv in enumerate(view.resources)]
+    models = RustModels(describer)
+    resources = [_TestView(rv, describer, i, models.item(rv)) for i, rv in enumerate(view.resources)]
     context = {
         "api": api,
         "crate": crate,
@@ -49,6 +51,8 @@ def rust_actixweb(pack: Pack, spec, api: ApiModel, variables: dict, extensions: 
         "cargo_lock": cargo_lock(pack.root / "toolchain" / "Cargo.lock", crate, cargo_version(api.version)),
         "extensions": extensions,
         "resources": resources,
+        "models": models.structs,
+        "reads_presence": models.present,
         "credential": _credential(api),
     }
     return context, resources
@@ -314,8 +318,9 @@ def _by_name(route: RouteView, op) -> list:
 class _TestView:
     """One resource as the generated tests see it: its index in src/api.json and test data as JSON text."""
 
-    def __init__(self, rv: ResourceView, describer: _Describer, index: int):
+    def __init__(self, rv: ResourceView, describer: _Describer, index: int, item_type: str):
         self.py = rv
+        self.item_type = item_type
         self.res = rv.res
         self.module = rv.module
         self.index = index

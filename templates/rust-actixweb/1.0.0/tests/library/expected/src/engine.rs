@@ -5,6 +5,7 @@
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{PoisonError, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -15,7 +16,8 @@ use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, HttpRequest, HttpResponse};
 use regex::Regex;
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// The most a request body may hold (1 MiB).
@@ -138,43 +140,43 @@ pub struct QueryParam {
     pub fields: Vec<String>,
 }
 
-/// Stores the items of one resource by key, in the order they were first stored.
-pub trait Repository: Send + Sync {
-    fn list(&self) -> Vec<Value>;
-    fn get(&self, key: &str) -> Option<Value>;
-    fn put(&self, key: &str, item: Value);
+/// Stores the items of one resource by key as `T`, the struct `src/models.rs` makes of the resource's schema, in the
+/// order they were first stored. Implement it to keep the items elsewhere (a database) and pass it to `App::new`.
+pub trait Store<T>: Send + Sync {
+    fn list(&self) -> Vec<T>;
+    fn get(&self, key: &str) -> Option<T>;
+    fn put(&self, key: &str, item: T);
     fn delete(&self, key: &str) -> bool;
     fn next_id(&self) -> i64;
 }
 
-/// A `Repository` in memory, safe for concurrent requests.
-#[derive(Default)]
-pub struct MemoryRepository {
-    items: RwLock<(Vec<String>, HashMap<String, Value>)>,
+/// A `Store` in memory, safe for concurrent requests.
+pub struct MemoryStore<T> {
+    items: RwLock<(Vec<String>, HashMap<String, T>)>,
     last: RwLock<i64>,
 }
 
-impl MemoryRepository {
+impl<T> MemoryStore<T> {
     pub fn starting_at(first: i64) -> Self {
         Self {
-            items: RwLock::default(),
+            items: RwLock::new((Vec::new(), HashMap::new())),
             last: RwLock::new(first - 1),
         }
     }
 }
 
-impl Repository for MemoryRepository {
-    fn list(&self) -> Vec<Value> {
+impl<T: Clone + Send + Sync> Store<T> for MemoryStore<T> {
+    fn list(&self) -> Vec<T> {
         let guard = self.items.read().unwrap_or_else(PoisonError::into_inner);
         guard.0.iter().filter_map(|k| guard.1.get(k).cloned()).collect()
     }
 
-    fn get(&self, key: &str) -> Option<Value> {
+    fn get(&self, key: &str) -> Option<T> {
         let guard = self.items.read().unwrap_or_else(PoisonError::into_inner);
         guard.1.get(key).cloned()
     }
 
-    fn put(&self, key: &str, item: Value) {
+    fn put(&self, key: &str, item: T) {
         let mut guard = self.items.write().unwrap_or_else(PoisonError::into_inner);
         if guard.1.insert(key.to_string(), item).is_none() {
             guard.0.push(key.to_string());
@@ -194,6 +196,58 @@ impl Repository for MemoryRepository {
     }
 }
 
+/// A resource's `Store` as the handlers see it: items as JSON, each read into the typed item when stored.
+pub trait Repository: Send + Sync {
+    fn list(&self) -> Vec<Value>;
+    fn get(&self, key: &str) -> Option<Value>;
+    /// Stores `item` as the typed item and gives it back as that item answers; why it is no such item otherwise.
+    fn put(&self, key: &str, item: Value) -> Result<Value, String>;
+    fn delete(&self, key: &str) -> bool;
+    fn next_id(&self) -> i64;
+}
+
+/// The `Repository` of a `Store<T>`.
+pub struct Typed<T, S>(S, PhantomData<fn() -> T>);
+
+/// The repository of items of type `T` kept in `store`.
+pub fn typed<T, S>(store: S) -> Box<dyn Repository>
+where
+    T: Serialize + DeserializeOwned + 'static,
+    S: Store<T> + 'static,
+{
+    Box::new(Typed(store, PhantomData))
+}
+
+fn as_json<T: Serialize>(item: &T) -> Value {
+    // The models hold JSON values only (no map with non-string keys): serializing cannot fail.
+    serde_json::to_value(item).unwrap_or_default()
+}
+
+impl<T: Serialize + DeserializeOwned, S: Store<T>> Repository for Typed<T, S> {
+    fn list(&self) -> Vec<Value> {
+        self.0.list().iter().map(as_json).collect()
+    }
+
+    fn get(&self, key: &str) -> Option<Value> {
+        self.0.get(key).as_ref().map(as_json)
+    }
+
+    fn put(&self, key: &str, item: Value) -> Result<Value, String> {
+        let typed: T = serde_json::from_value(item).map_err(|e| e.to_string())?;
+        let shown = as_json(&typed);
+        self.0.put(key, typed);
+        Ok(shown)
+    }
+
+    fn delete(&self, key: &str) -> bool {
+        self.0.delete(key)
+    }
+
+    fn next_id(&self) -> i64 {
+        self.0.next_id()
+    }
+}
+
 /// What every request handler shares: the description, its compiled patterns, the storage and credentials.
 pub struct App {
     pub api: Api,
@@ -203,7 +257,8 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(api: Api, tokens: Vec<String>) -> Self {
+    /// The state serving `api` with one repository per resource, in the description's order.
+    pub fn new(api: Api, tokens: Vec<String>, stores: Vec<Box<dyn Repository>>) -> Self {
         let mut patterns = HashMap::new();
         for resource in &api.resources {
             for route in &resource.routes {
@@ -215,11 +270,6 @@ impl App {
                 }
             }
         }
-        let stores = api
-            .resources
-            .iter()
-            .map(|r| Box::new(MemoryRepository::starting_at(r.first_id)) as Box<dyn Repository>)
-            .collect();
         Self {
             api,
             patterns,
@@ -389,9 +439,7 @@ fn handle(app: &App, r: usize, i: usize, req: &HttpRequest, body: &[u8]) -> Http
             for fill in &resource.fills {
                 item.insert(fill.field.clone(), filled(fill));
             }
-            let item = Value::Object(item);
-            store.put(&key, item.clone());
-            answer(route, &item)
+            stored(api, route, store.as_ref(), &key, Value::Object(item))
         }
         _ => {
             let key = path_key(&resource.key_kind, req.match_info().get("key"));
@@ -424,11 +472,19 @@ fn handle(app: &App, r: usize, i: usize, req: &HttpRequest, body: &[u8]) -> Http
                             fields.extend(changes);
                         }
                     }
-                    store.put(&key, current.clone());
-                    answer(route, &current)
+                    stored(api, route, store.as_ref(), &key, current)
                 }
             }
         }
+    }
+}
+
+/// Stores `item` and answers with it; 422 where it is no item of the resource's type (a change the body's schema
+/// allows and the item's does not).
+fn stored(api: &Api, route: &Route, store: &dyn Repository, key: &str, item: Value) -> HttpResponse {
+    match store.put(key, item) {
+        Ok(item) => answer(route, &item),
+        Err(why) => invalid(api, &format!("the {} would not be valid: {why}", route.kind)),
     }
 }
 
@@ -1072,9 +1128,15 @@ mod tests {
                       "role": "filter", "field": "text", "compare": "=", "fields": []}]}]}]
     }"#;
 
+    /// Stores keeping each item as the JSON it is.
+    fn untyped(api: &Api) -> Vec<Box<dyn Repository>> {
+        api.resources.iter().map(|r| typed::<Value, _>(MemoryStore::starting_at(r.first_id))).collect()
+    }
+
     fn wide(tokens: &[&str]) -> web::Data<App> {
         let api: Api = serde_json::from_str(WIDE).expect("the test description");
-        web::Data::new(App::new(api, tokens.iter().map(|t| t.to_string()).collect()))
+        let stores = untyped(&api);
+        web::Data::new(App::new(api, tokens.iter().map(|t| t.to_string()).collect(), stores))
     }
 
     async fn send(app: &web::Data<App>, method: Method, uri: &str, body: Option<Value>) -> (u16, Value) {
@@ -1229,9 +1291,31 @@ mod tests {
         assert_eq!(status, 422, "`need` is required");
         let (status, listed) = send(&app, Method::GET, "/shelves/5/books?need=1", None).await;
         assert_eq!((status, listed.as_array().map(Vec::len)), (200, Some(1)));
-        app.stores[1].put("loose", serde_json::json!({"code": 7}));
+        assert!(app.stores[1].put("loose", serde_json::json!({"code": 7})).is_ok());
         let (status, _) = send(&app, Method::POST, "/shelves/6/books", Some(serde_json::json!({"code": 7}))).await;
         assert_eq!(status, 422, "a code of the wrong type");
+    }
+
+    #[derive(Clone, Serialize, Deserialize)]
+    struct Note {
+        id: String,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stars: Option<u8>,
+    }
+
+    #[actix_web::test]
+    async fn typed_stores_keep_only_what_their_type_holds() {
+        let api: Api = serde_json::from_str(WIDE).expect("the test description");
+        let mut stores = untyped(&api);
+        stores[2] = typed::<Note, _>(MemoryStore::starting_at(1));
+        let app = web::Data::new(App::new(api, Vec::new(), stores));
+        let (status, created) = send(&app, Method::POST, "/notes", Some(serde_json::json!({"text": "t", "stars": 4}))).await;
+        assert_eq!((status, created["stars"].as_u64()), (201, Some(4)), "{created}");
+        let (status, refused) = send(&app, Method::POST, "/notes", Some(serde_json::json!({"text": "t", "stars": -3}))).await;
+        assert_eq!(status, 422, "-3 keeps to the rule (at most 5) but is no u8: {refused}");
+        let (_, listed) = send(&app, Method::GET, "/notes", None).await;
+        assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
     }
 
     #[actix_web::test]
@@ -1239,7 +1323,8 @@ mod tests {
         let with = |scheme: Option<Scheme>| {
             let mut api: Api = serde_json::from_str(WIDE).expect("the test description");
             api.security = scheme;
-            App::new(api, vec!["k1".to_string()])
+            let stores = untyped(&api);
+            App::new(api, vec!["k1".to_string()], stores)
         };
         let schemes = [
             ("apiKey", "query", "key", "/x?key=k1", None),

@@ -19,7 +19,7 @@ fn json(text: &str) -> Value {
 }
 
 fn seed(app: &web::Data<App>, resource: usize, key: &str, item: &str) {
-    app.stores[resource].put(key, json(item));
+    app.stores[resource].put(key, json(item)).expect("the seeded item is one of the resource's type");
 }
 
 fn request(method: &str, uri: &str, body: Option<&str>, signed: bool) -> test::TestRequest {

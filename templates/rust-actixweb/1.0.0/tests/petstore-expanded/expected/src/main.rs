@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod engine;
+mod models;
 #[cfg(test)]
 mod tests;
 
@@ -16,10 +17,14 @@ pub const AUTH_ENV: &str = "SWAGGER_PETSTORE_API_TOKENS";
 /// What the service answers: routes, request rules, paging and the error shape, from the spec.
 const API: &str = include_str!("api.json");
 
-/// The shared state of a service accepting `tokens`, with empty storage.
+/// The shared state of a service accepting `tokens`, with empty storage: a typed in-memory store per resource.
 pub fn state(tokens: Vec<String>) -> web::Data<engine::App> {
     let api: engine::Api = serde_json::from_str(API).expect("src/api.json describes the API");
-    web::Data::new(engine::App::new(api, tokens))
+    let first = |resource: usize| api.resources[resource].first_id;
+    let stores = vec![engine::typed::<models::Pet, _>(
+        engine::MemoryStore::starting_at(first(0)),
+    )];
+    web::Data::new(engine::App::new(api, tokens, stores))
 }
 
 /// The actix-web application over `state`: every route, and every error in the spec's error shape.

@@ -1,0 +1,181 @@
+"""src/models.rs: a serde struct per resource item, typed from the schemas the engine checks requests against.
+
+The types follow what src/engine.rs lets through, so every item it would store reads into its struct: an integer
+is an i64 where the schema bounds it within 64 bits and a `serde_json::Number` (any number of digits) where it
+does not; a field is a plain `T` only where every stored item has it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from specloom.backends.python_fastapi.lang import with_format_bounds
+from specloom.backends.rust_actixweb.lang import rust_string
+from specloom.core.apimodel import _ref_name, _types
+
+_RUST_KEYWORDS = (
+    "as async await break const continue dyn else enum extern false fn for if impl in let loop match mod move mut "
+    "pub ref return static struct trait true type unsafe use where while abstract become box do final macro "
+    "override priv typeof unsized virtual yield try gen"
+)
+_KEYWORDS = frozenset(_RUST_KEYWORDS.split())
+_NOT_RAW = frozenset(("self", "super", "crate", "Self", "_"))
+# Names models.rs and the prelude use: a struct of one of these would shadow it.
+_PRELUDE_TYPES = (
+    "Option Some None String Vec Box Result Ok Err Self Serialize Deserialize Deserializer Default Clone Debug "
+    "Send Sync Copy Sized Drop Fn FnMut FnOnce Iterator Into From ToString ToOwned PartialEq Eq Ord PartialOrd "
+    "Hash AsRef AsMut Extend IntoIterator DoubleEndedIterator ExactSizeIterator TryFrom TryInto FromIterator Unpin"
+)
+_TAKEN_TYPES = frozenset(_PRELUDE_TYPES.split())
+_I64 = (-(2**63), 2**63 - 1)
+
+
+@dataclass(slots=True)
+class RustField:
+    json: str
+    name: str  # the Rust identifier (raw where it is a keyword)
+    type: str
+    serde: str  # the `#[serde(...)]` arguments, "" for none
+    doc: str
+
+
+@dataclass(slots=True)
+class RustStruct:
+    name: str
+    doc: str
+    fields: list[RustField] = field(default_factory=list)
+
+
+def type_name(name: str) -> str:
+    """An UpperCamelCase Rust type name of a schema name (ASCII letters and digits only)."""
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)) if w]
+    # clippy's upper_case_acronyms refuses a name that is one acronym (DTO): spell it Dto.
+    out = "".join(w[0].upper() + (w[1:].lower() if w.isupper() else w[1:]) for w in words)
+    return out if out[:1].isalpha() else "Model" + out
+
+
+def field_name(name: str) -> str:
+    """A snake_case Rust field name of a JSON name; a keyword is spelt raw (r#type)."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
+    text = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or "field"
+    if text[0].isdigit():
+        text = "field_" + text
+    if text in _NOT_RAW:
+        return text + "_"
+    return "r#" + text if text in _KEYWORDS else text
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    out, n = name, 2
+    while out in taken:
+        out, n = f"{name}{n}", n + 1
+    taken.add(out)
+    return out
+
+
+class RustModels:
+    """The structs of models.rs, one per resource item plus one per nested object they hold."""
+
+    def __init__(self, describer):
+        self.describer = describer
+        self.deref = describer.deref
+        self.builder = describer.builder
+        self.structs: list[RustStruct] = []
+        self._types: set[str] = set(_TAKEN_TYPES)
+        self._by_schema: dict[str, str] = {}  # model or component name -> its struct
+        self.present = False  # some field tells absent from null: models.rs needs its `present` reader
+
+    def item(self, rv) -> str:
+        """The struct of the items of resource `rv`: fields the server sets on create are always present."""
+        model = self.describer.api.models[rv.res.item_model]
+        if model.name in self._by_schema:
+            return self._by_schema[model.name]
+        name = _unique(type_name(model.name), self._types)
+        self._by_schema[model.name] = name
+        struct = RustStruct(name, str(model.description or f"One {rv.res.singular}, as stored and answered."))
+        self.structs.append(struct)
+        server = {rv.res.id_field, rv.res.parent_field, *rv.create_fields} - {None}
+        taken: set[str] = set()
+        for f in model.fields:
+            always = f.required and (not f.read_only or f.name in server)
+            struct.fields.append(self._field(name, f.name, f.schema, always, f.nullable, taken))
+        return name
+
+    def _field(self, owner: str, json: str, schema: dict, always: bool, nullable: bool, taken: set) -> RustField:
+        rule = self.describer.rule(schema, nullable)
+        base = self._type(owner, json, schema)
+        rust = _unique(field_name(json), taken)
+        serde = [] if rust.removeprefix("r#") == json else [f"rename = {rust_string(json)}"]
+        if always:
+            kind = f"Option<{base}>" if rule.get("nullable") else base
+        elif rule.get("nullable"):
+            kind = f"Option<Option<{base}>>"
+            serde += ["default", 'deserialize_with = "present"', 'skip_serializing_if = "Option::is_none"']
+            self.present = True
+        else:
+            kind = f"Option<{base}>"
+            serde += ["default", 'skip_serializing_if = "Option::is_none"']
+        resolved = self.deref(schema) if isinstance(schema, dict) else {}
+        doc = str(resolved.get("description") or "") if isinstance(resolved, dict) else ""
+        return RustField(json, rust, kind, ", ".join(serde), doc)
+
+    def _type(self, owner: str, json: str, schema: object) -> str:
+        if not isinstance(schema, dict):
+            return "serde_json::Value"
+        resolved = with_format_bounds(self.deref(schema) if _ref_name(schema) else schema)
+        types = [t for t in _types(resolved) if t != "null"]
+        if len(types) != 1:
+            return "serde_json::Value"
+        kind = types[0]
+        if kind == "string":
+            return "String"
+        if kind == "boolean":
+            return "bool"
+        if kind == "number":
+            return "f64"
+        if kind == "integer":
+            low = _bound(resolved, "minimum", "exclusiveMinimum")
+            high = _bound(resolved, "maximum", "exclusiveMaximum")
+            held = low is not None and high is not None and _I64[0] <= low and high <= _I64[1]
+            return "i64" if held else "serde_json::Number"
+        if kind == "array":
+            items = resolved.get("items")
+            if not isinstance(items, dict):
+                return "Vec<serde_json::Value>"
+            inner = self._type(owner, json + " item", items)
+            return f"Vec<Option<{inner}>>" if self.describer.rule(items).get("nullable") else f"Vec<{inner}>"
+        if kind == "object":
+            props, required, _ = self.builder.flatten(schema)
+            if not props:
+                return "serde_json::Map<String, serde_json::Value>"
+            return self._nested(owner, json, schema, props, required)
+        return "serde_json::Value"
+
+    def _nested(self, owner: str, json: str, schema: dict, props: dict, required: set) -> str:
+        ref = _ref_name(schema)
+        if ref and ref in self._by_schema:
+            return self._by_schema[ref]
+        name = _unique(type_name(ref) if ref else owner + type_name(json), self._types)
+        if ref:
+            self._by_schema[ref] = name
+        resolved = self.deref(schema)
+        fallback = f"The spec's schema {ref}." if ref else f"The `{json}` of a {owner}."
+        struct = RustStruct(name, str(resolved.get("description") or fallback))
+        self.structs.append(struct)
+        taken: set[str] = set()
+        for prop_name, prop in props.items():
+            read_only = isinstance(prop, dict) and bool(self.deref(prop).get("readOnly"))
+            # The engine lets a request leave out a read-only field wherever it is: only others are always there.
+            always = prop_name in required and not read_only
+            struct.fields.append(self._field(name, prop_name, prop, always, False, taken))
+        return name
+
+
+def _bound(schema: dict, inclusive: str, exclusive: str) -> int | float | None:
+    for key in (inclusive, exclusive):
+        value = schema.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+    return None

@@ -1,0 +1,33 @@
+//! The items each resource keeps, typed from the spec's schemas: what a `Store` holds and every answer shows.
+//! A request body is checked against its schema's rules (`engine::check`, which names every problem and its
+//! place) before it becomes one of these.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// One shelve, as stored and answered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Shelf {
+    pub label: String,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub floor: Option<Option<i64>>,
+    pub id: serde_json::Number,
+}
+
+/// One book, as stored and answered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Book {
+    pub id: serde_json::Number,
+    #[serde(rename = "shelfId")]
+    pub shelf_id: serde_json::Number,
+    pub title: String,
+    pub language: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<serde_json::Number>,
+    #[serde(rename = "addedAt")]
+    pub added_at: String,
+}
+
+/// Reads a field that may be absent or null: absent stays `None`, null is `Some(None)`, so each answers as sent.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(reader: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(reader).map(Some)
+}
