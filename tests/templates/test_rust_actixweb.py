@@ -266,6 +266,111 @@ def serving(project: Path, tools: Path, command: str, env: dict[str, str]):
             remove_artifacts(own_artifacts(build.stdout, project)[1])
 
 
+# What a provider writes for library's takeInventory, using only what the extension prompt names.
+EXTENSION = """//! takeInventory: how many books a shelf holds.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use crate::engine::{authorized, error, App};
+
+pub fn configure(_app: &web::Data<App>, config: &mut web::ServiceConfig) {
+    config.route(
+        "/shelves/{shelfId}/inventory",
+        web::post().to(take_inventory),
+    );
+}
+
+async fn take_inventory(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
+    if !authorized(&app, &req) {
+        return error(
+            &app.api,
+            401,
+            "unauthorized",
+            "Missing or invalid credentials.",
+        );
+    }
+    let shelf = req
+        .match_info()
+        .get("shelfId")
+        .unwrap_or_default()
+        .to_string();
+    if app.stores[0].get(&shelf).is_none() {
+        return error(&app.api, 404, "not_found", "No such shelf.");
+    }
+    let id: i64 = shelf.parse().unwrap_or_default();
+    let books = app.stores[1]
+        .list()
+        .iter()
+        .filter(|b| b["shelfId"] == json!(id))
+        .count();
+    HttpResponse::Ok().json(json!({"shelfId": id, "books": books}))
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test;
+    use serde_json::{json, Value};
+
+    async fn inventory(key: Option<&str>) -> (u16, Value) {
+        let state = crate::state(vec!["k".to_string()]);
+        state.stores[0]
+            .put("3", json!({"id": 3, "label": "A"}))
+            .expect("a shelf");
+        let book = json!({"id": 1, "shelfId": 3, "title": "T", "language": "en", "addedAt": "2024-05-01T10:00:00Z"});
+        state.stores[1].put("1", book).expect("a book");
+        let app = test::init_service(crate::service(state)).await;
+        let mut req = test::TestRequest::post().uri("/shelves/3/inventory");
+        if let Some(key) = key {
+            req = req.insert_header(("X-API-Key", key));
+        }
+        let res = test::call_service(&app, req.to_request()).await;
+        let status = res.status().as_u16();
+        (
+            status,
+            serde_json::from_slice(&test::read_body(res).await).unwrap_or(Value::Null),
+        )
+    }
+
+    #[actix_web::test]
+    async fn counts_the_books_of_a_shelf_for_a_signed_request_only() {
+        assert_eq!(
+            inventory(Some("k")).await,
+            (200, json!({"shelfId": 3, "books": 1}))
+        );
+        assert_eq!(inventory(None).await.0, 401);
+        let state = crate::state(vec!["k".to_string()]);
+        let app = test::init_service(crate::service(state)).await;
+        let req = test::TestRequest::post()
+            .uri("/shelves/9/inventory")
+            .insert_header(("X-API-Key", "k"));
+        assert_eq!(
+            test::call_service(&app, req.to_request())
+                .await
+                .status()
+                .as_u16(),
+            404
+        );
+    }
+}
+"""
+
+
+def test_a_secured_operation_left_to_the_ai_is_written_with_the_engine_helpers_the_prompt_names(
+    tmp_path: Path, tools: Path
+):
+    spec, _ = parse_path(CASES / "library" / "spec.yaml")
+    result = render_spec(pack(), spec, None, {}, extensions=True)
+    assert any(gap.startswith("takeInventory") for gap in result.gaps)
+    prompt = backend_named("rust-actixweb").extension_prompt("src/extensions.rs", 95)
+    assert "crate::engine::authorized(app, &req)" in prompt and "app.stores[i]" in prompt
+    for f in result.files:
+        (tmp_path / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f.path).write_text(f.content, encoding="utf-8")
+    (tmp_path / "src" / "extensions.rs").write_text(EXTENSION)
+    assert all_gates(tmp_path, tools) == []
+
+
 def test_struct_and_field_names_are_rust_whatever_the_spec_calls_them():
     from specloom.backends.rust_actixweb.models import field_name, type_name
 

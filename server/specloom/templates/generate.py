@@ -47,6 +47,13 @@ def render_spec(
     if rendering is None:
         rendering = render_context(pack, spec, operation_ids, variables, extensions)
     rendered = render(pack, {**rendering.context, "extensions": extensions}, rendering.resources)
-    formatted = format_files({f.path: f.content for f in rendered}, backend_of(pack).format_commands())
+    backend = backend_of(pack)
+    files = {f.path: f.content for f in rendered}
+    if extensions:
+        # Empty stand-ins for what a model will write: rustfmt follows `mod extensions;` and formats
+        # nothing when the file it names is missing.
+        package = str(rendering.context.get("package", ""))
+        files = {path: "" for path, _ in backend.extension_files(package)} | files
+    formatted = format_files(files, backend.format_commands())
     files = [RenderedFile(f.path, formatted[f.path], f.template_id, f.purpose, f.resource) for f in rendered]
     return RenderResult(pack, files, list(rendering.api.gaps), pack.dependencies + pack.test_dependencies)

@@ -86,8 +86,11 @@ class RustActixWeb:
             "`pub fn configure(app: &actix_web::web::Data<crate::engine::App>, config: &mut "
             "actix_web::web::ServiceConfig)`, registering one actix-web route per operation; the service calls it "
             "before its own routes. Answer errors with `crate::engine::error(&app.api, status, code, message)` (the "
-            "spec's error shape). Put its tests in a `#[cfg(test)] mod tests` of the same file using "
-            f"`actix_web::test`, keeping line coverage at {coverage_threshold:g}%. Do not rewrite any file of the pack."
+            "spec's error shape); a secured operation answers 401 where `crate::engine::authorized(app, &req)` is "
+            "false. `app.stores[i]` holds resource i's items (in src/api.json's order) as JSON, `crate::models` has "
+            "their types. Put its tests in a `#[cfg(test)] mod tests` of the same file using "
+            f"`actix_web::test`, keeping line coverage at {coverage_threshold:g}%. Format as rustfmt does. "
+            "Do not rewrite any file of the pack."
         )
 
     def run_commands(self, spec, variables: dict) -> dict:

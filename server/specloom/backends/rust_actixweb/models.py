@@ -94,18 +94,26 @@ class RustModels:
             return self._by_schema[model.name]
         name = _unique(type_name(model.name), self._types)
         self._by_schema[model.name] = name
-        struct = RustStruct(name, str(model.description or f"One {rv.res.singular}, as stored and answered."))
+        struct = RustStruct(name, _doc(model.description) or f"One {rv.res.singular}, as stored and answered.")
         self.structs.append(struct)
         server = {rv.res.id_field, rv.res.parent_field, *rv.create_fields} - {None}
+        # Integer keys the server numbers are i64 whatever the schema bounds (engine::Store::next_id).
+        numbered = {rv.res.id_field: rv.key_kind == "int" and not rv.client_sets_id}
+        if rv.parent_view is not None:
+            parent = rv.parent_view
+            numbered[rv.res.parent_field] = parent.key_kind == "int" and not parent.client_sets_id
         taken: set[str] = set()
         for f in model.fields:
             always = f.required and (not f.read_only or f.name in server)
-            struct.fields.append(self._field(name, f.name, f.schema, always, f.nullable, taken))
+            base = "i64" if numbered.get(f.name) else None
+            struct.fields.append(self._field(name, f.name, f.schema, always, f.nullable, taken, base))
         return name
 
-    def _field(self, owner: str, json: str, schema: dict, always: bool, nullable: bool, taken: set) -> RustField:
+    def _field(
+        self, owner: str, json: str, schema: dict, always: bool, nullable: bool, taken: set, base: str | None = None
+    ) -> RustField:
         rule = self.describer.rule(schema, nullable)
-        base = self._type(owner, json, schema)
+        base = base or self._type(owner, json, schema)
         rust = _unique(field_name(json), taken)
         serde = [] if rust.removeprefix("r#") == json else [f"rename = {rust_string(json)}"]
         if always:
@@ -118,7 +126,7 @@ class RustModels:
             kind = f"Option<{base}>"
             serde += ["default", 'skip_serializing_if = "Option::is_none"']
         resolved = self.deref(schema) if isinstance(schema, dict) else {}
-        doc = str(resolved.get("description") or "") if isinstance(resolved, dict) else ""
+        doc = _doc(resolved.get("description")) if isinstance(resolved, dict) else ""
         return RustField(json, rust, kind, ", ".join(serde), doc)
 
     def _type(self, owner: str, json: str, schema: object) -> str:
@@ -162,7 +170,7 @@ class RustModels:
             self._by_schema[ref] = name
         resolved = self.deref(schema)
         fallback = f"The spec's schema {ref}." if ref else f"The `{json}` of a {owner}."
-        struct = RustStruct(name, str(resolved.get("description") or fallback))
+        struct = RustStruct(name, _doc(resolved.get("description")) or fallback)
         self.structs.append(struct)
         taken: set[str] = set()
         for prop_name, prop in props.items():
@@ -171,6 +179,11 @@ class RustModels:
             always = prop_name in required and not read_only
             struct.fields.append(self._field(name, prop_name, prop, always, False, taken))
         return name
+
+
+def _doc(text: object) -> str:
+    """A description as one doc-comment line; "" where it says nothing (clippy refuses an empty doc comment)."""
+    return " ".join(str(text or "").split())
 
 
 def _bound(schema: dict, inclusive: str, exclusive: str) -> int | float | None:

@@ -660,7 +660,8 @@ pub fn new_uuid() -> String {
     )
 }
 
-fn authorized(app: &App, req: &HttpRequest) -> bool {
+/// Whether `req` carries an accepted credential of the spec's security scheme (where a secured operation wants it).
+pub fn authorized(app: &App, req: &HttpRequest) -> bool {
     let Some(scheme) = &app.api.security else {
         return false;
     };

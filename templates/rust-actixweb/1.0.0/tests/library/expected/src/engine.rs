@@ -168,7 +168,11 @@ impl<T> MemoryStore<T> {
 impl<T: Clone + Send + Sync> Store<T> for MemoryStore<T> {
     fn list(&self) -> Vec<T> {
         let guard = self.items.read().unwrap_or_else(PoisonError::into_inner);
-        guard.0.iter().filter_map(|k| guard.1.get(k).cloned()).collect()
+        guard
+            .0
+            .iter()
+            .filter_map(|k| guard.1.get(k).cloned())
+            .collect()
     }
 
     fn get(&self, key: &str) -> Option<T> {
@@ -356,7 +360,12 @@ pub fn error_shape(media_type: String) -> ErrorHandlers<BoxBody> {
         let status = res.status();
         let (req, _) = res.into_parts();
         let answer = match req.app_data::<web::Data<App>>() {
-            Some(app) => error(&app.api, status.as_u16(), "request_error", status.canonical_reason().unwrap_or("Error")),
+            Some(app) => error(
+                &app.api,
+                status.as_u16(),
+                "request_error",
+                status.canonical_reason().unwrap_or("Error"),
+            ),
             None => HttpResponse::build(status).finish(),
         };
         let answer: ServiceResponse<EitherBody<BoxBody>> =
@@ -400,14 +409,18 @@ fn handle(app: &App, r: usize, i: usize, req: &HttpRequest, body: &[u8]) -> Http
     let route = &resource.routes[i];
     if route.secured && !authorized(app, req) {
         let mut answer = error(api, 401, "unauthorized", "Missing or invalid credentials.");
-        let challenge = api.security.as_ref().map_or("ApiKey", |s| match s.kind.as_str() {
-            "bearer" => "Bearer",
-            "basic" => "Basic realm=\"api\"",
-            _ => "ApiKey",
-        });
-        answer
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static(challenge));
+        let challenge = api
+            .security
+            .as_ref()
+            .map_or("ApiKey", |s| match s.kind.as_str() {
+                "bearer" => "Bearer",
+                "basic" => "Basic realm=\"api\"",
+                _ => "ApiKey",
+            });
+        answer.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static(challenge),
+        );
         return answer;
     }
     let parent = match resource.parent {
@@ -415,7 +428,12 @@ fn handle(app: &App, r: usize, i: usize, req: &HttpRequest, body: &[u8]) -> Http
             let key = path_key(&api.resources[p].key_kind, req.match_info().get("parent"));
             if app.stores[p].get(&key).is_none() {
                 let what = &api.resources[p].singular;
-                return error(api, 404, "not_found", &format!("{what} {key} does not exist."));
+                return error(
+                    api,
+                    404,
+                    "not_found",
+                    &format!("{what} {key} does not exist."),
+                );
             }
             Some((key, api.resources[p].key_kind.as_str()))
         }
@@ -443,14 +461,21 @@ fn handle(app: &App, r: usize, i: usize, req: &HttpRequest, body: &[u8]) -> Http
         }
         _ => {
             let key = path_key(&resource.key_kind, req.match_info().get("key"));
-            let current = store.get(&key).filter(|item| {
-                match (&resource.parent_field, &parent) {
-                    (Some(field), Some((parent_key, kind))) => item.get(field) == Some(&key_value(kind, parent_key)),
+            let current = store
+                .get(&key)
+                .filter(|item| match (&resource.parent_field, &parent) {
+                    (Some(field), Some((parent_key, kind))) => {
+                        item.get(field) == Some(&key_value(kind, parent_key))
+                    }
                     _ => true,
-                }
-            });
+                });
             let Some(mut current) = current else {
-                return error(api, 404, "not_found", &format!("{} {key} does not exist.", resource.singular));
+                return error(
+                    api,
+                    404,
+                    "not_found",
+                    &format!("{} {key} does not exist.", resource.singular),
+                );
             };
             match route.kind.as_str() {
                 "read" => answer(route, &current),
@@ -461,11 +486,16 @@ fn handle(app: &App, r: usize, i: usize, req: &HttpRequest, body: &[u8]) -> Http
                 kind => {
                     let mut changes = match read_body(app, route, body, kind == "update") {
                         Ok(changes) => changes,
-                        Err(Refusal(status, code, message)) => return error(api, status, code, &message),
+                        Err(Refusal(status, code, message)) => {
+                            return error(api, status, code, &message)
+                        }
                     };
                     if let Value::Object(fields) = &mut current {
                         if kind == "replace" {
-                            let kept = resource.kept.iter().filter_map(|k| fields.get(k).map(|v| (k.clone(), v.clone())));
+                            let kept = resource
+                                .kept
+                                .iter()
+                                .filter_map(|k| fields.get(k).map(|v| (k.clone(), v.clone())));
                             changes.extend(kept.collect::<Vec<_>>());
                             *fields = changes;
                         } else {
@@ -481,17 +511,29 @@ fn handle(app: &App, r: usize, i: usize, req: &HttpRequest, body: &[u8]) -> Http
 
 /// Stores `item` and answers with it; 422 where it is no item of the resource's type (a change the body's schema
 /// allows and the item's does not).
-fn stored(api: &Api, route: &Route, store: &dyn Repository, key: &str, item: Value) -> HttpResponse {
+fn stored(
+    api: &Api,
+    route: &Route,
+    store: &dyn Repository,
+    key: &str,
+    item: Value,
+) -> HttpResponse {
     match store.put(key, item) {
         Ok(item) => answer(route, &item),
-        Err(why) => invalid(api, &format!("the {} would not be valid: {why}", route.kind)),
+        Err(why) => invalid(
+            api,
+            &format!("the {} would not be valid: {why}", route.kind),
+        ),
     }
 }
 
 fn answer(route: &Route, item: &Value) -> HttpResponse {
     match &route.shows {
         Some(fields) => json(route.status, &shown(item, fields)),
-        None => HttpResponse::build(StatusCode::from_u16(route.status).unwrap_or(StatusCode::NO_CONTENT)).finish(),
+        None => HttpResponse::build(
+            StatusCode::from_u16(route.status).unwrap_or(StatusCode::NO_CONTENT),
+        )
+        .finish(),
     }
 }
 
@@ -510,7 +552,10 @@ fn shown(item: &Value, fields: &[String]) -> Value {
 fn path_key(kind: &str, text: Option<&str>) -> String {
     let text = text.unwrap_or_default();
     match kind {
-        "int" => text.parse::<i64>().map(|n| n.to_string()).unwrap_or_default(),
+        "int" => text
+            .parse::<i64>()
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
         "uuid" => text.to_lowercase(),
         _ => text.to_string(),
     }
@@ -518,12 +563,18 @@ fn path_key(kind: &str, text: Option<&str>) -> String {
 
 fn key_value(kind: &str, key: &str) -> Value {
     match kind {
-        "int" => key.parse::<i64>().map_or_else(|_| Value::from(key), Value::from),
+        "int" => key
+            .parse::<i64>()
+            .map_or_else(|_| Value::from(key), Value::from),
         _ => Value::from(key),
     }
 }
 
-fn new_key(resource: &Resource, store: &dyn Repository, item: &mut Map<String, Value>) -> Result<String, String> {
+fn new_key(
+    resource: &Resource,
+    store: &dyn Repository,
+    item: &mut Map<String, Value>,
+) -> Result<String, String> {
     if resource.client_key {
         let field = resource.id_field.as_deref().unwrap_or("id");
         let key = match item.get(field) {
@@ -599,10 +650,18 @@ pub fn new_uuid() -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
 }
 
-fn authorized(app: &App, req: &HttpRequest) -> bool {
+/// Whether `req` carries an accepted credential of the spec's security scheme (where a secured operation wants it).
+pub fn authorized(app: &App, req: &HttpRequest) -> bool {
     let Some(scheme) = &app.api.security else {
         return false;
     };
@@ -621,11 +680,17 @@ fn authorized(app: &App, req: &HttpRequest) -> bool {
         ("apiKey", _) => header_text(req, &scheme.name),
         (kind, _) => header_text(req, "Authorization").and_then(|value| {
             let (given_kind, credential) = value.split_once(' ')?;
-            given_kind.eq_ignore_ascii_case(kind).then(|| credential.to_string())
+            given_kind
+                .eq_ignore_ascii_case(kind)
+                .then(|| credential.to_string())
         }),
     };
     let given = given.unwrap_or_default();
-    !given.is_empty() && app.tokens.iter().any(|t| same(t.as_bytes(), given.as_bytes()))
+    !given.is_empty()
+        && app
+            .tokens
+            .iter()
+            .any(|t| same(t.as_bytes(), given.as_bytes()))
 }
 
 fn header_text(req: &HttpRequest, name: &str) -> Option<String> {
@@ -638,24 +703,41 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 }
 
 fn query_pairs(query: &str) -> Vec<(String, String)> {
-    web::Query::<Vec<(String, String)>>::from_query(query).map_or_else(|_| Vec::new(), web::Query::into_inner)
+    web::Query::<Vec<(String, String)>>::from_query(query)
+        .map_or_else(|_| Vec::new(), web::Query::into_inner)
 }
 
 /// Why a request is refused: its status, error code and message.
 struct Refusal(u16, &'static str, String);
 
 /// The request body as the route's model allows it, read-only fields dropped; why it is refused otherwise.
-fn read_body(app: &App, route: &Route, body: &[u8], partial: bool) -> Result<Map<String, Value>, Refusal> {
+fn read_body(
+    app: &App,
+    route: &Route,
+    body: &[u8],
+    partial: bool,
+) -> Result<Map<String, Value>, Refusal> {
     let Some(model) = &route.body else {
         return Ok(Map::new());
     };
-    if body.iter().all(u8::is_ascii_whitespace) && (route.body_optional || partial && model.fields.is_empty()) {
+    if body.iter().all(u8::is_ascii_whitespace)
+        && (route.body_optional || partial && model.fields.is_empty())
+    {
         return Ok(Map::new());
     }
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| Refusal(400, "malformed_json", format!("the body is no valid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        Refusal(
+            400,
+            "malformed_json",
+            format!("the body is no valid JSON: {e}"),
+        )
+    })?;
     let Value::Object(fields) = value else {
-        return Err(Refusal(422, "invalid_request", "the body must be a JSON object".to_string()));
+        return Err(Refusal(
+            422,
+            "invalid_request",
+            "the body must be a JSON object".to_string(),
+        ));
     };
     let mut problems = Vec::new();
     let kept = check_object(app, model, fields, partial, "", &mut problems);
@@ -683,7 +765,9 @@ fn check_object(
                 check(app, &f.rule, &value, &place, problems);
                 kept.insert(f.name.clone(), whole(&f.rule, value));
             }
-            None if f.required && !f.read_only && !partial => problems.push(format!("{place}: is required")),
+            None if f.required && !f.read_only && !partial => {
+                problems.push(format!("{place}: is required"))
+            }
             None => {}
         }
     }
@@ -704,7 +788,10 @@ pub fn check(app: &App, rule: &Rule, value: &Value, place: &str, problems: &mut 
         return;
     }
     if !rule.types.is_empty() && !rule.types.iter().any(|t| is_type(t, value)) {
-        problems.push(format!("{place}: must be of type {}", rule.types.join(" or ")));
+        problems.push(format!(
+            "{place}: must be of type {}",
+            rule.types.join(" or ")
+        ));
         return;
     }
     if let Some(allowed) = &rule.enumeration {
@@ -718,12 +805,23 @@ pub fn check(app: &App, rule: &Rule, value: &Value, place: &str, problems: &mut 
         Value::Number(n) => check_number(rule, n.as_f64().unwrap_or_default(), place, problems),
         Value::Array(items) => {
             if rule.min_items.is_some_and(|m| items.len() < m) {
-                problems.push(format!("{place}: must have at least {} items", rule.min_items.unwrap_or_default()));
+                problems.push(format!(
+                    "{place}: must have at least {} items",
+                    rule.min_items.unwrap_or_default()
+                ));
             }
             if rule.max_items.is_some_and(|m| items.len() > m) {
-                problems.push(format!("{place}: must have at most {} items", rule.max_items.unwrap_or_default()));
+                problems.push(format!(
+                    "{place}: must have at most {} items",
+                    rule.max_items.unwrap_or_default()
+                ));
             }
-            if rule.unique_items && items.iter().enumerate().any(|(i, v)| items[..i].contains(v)) {
+            if rule.unique_items
+                && items
+                    .iter()
+                    .enumerate()
+                    .any(|(i, v)| items[..i].contains(v))
+            {
                 problems.push(format!("{place}: must not repeat an item"));
             }
             if let Some(item_rule) = &rule.items {
@@ -734,7 +832,14 @@ pub fn check(app: &App, rule: &Rule, value: &Value, place: &str, problems: &mut 
         }
         Value::Object(fields) => {
             if let Some(model) = &rule.object {
-                check_object(app, model, fields.clone(), false, &format!("{place}."), problems);
+                check_object(
+                    app,
+                    model,
+                    fields.clone(),
+                    false,
+                    &format!("{place}."),
+                    problems,
+                );
             }
         }
         _ => {}
@@ -743,9 +848,16 @@ pub fn check(app: &App, rule: &Rule, value: &Value, place: &str, problems: &mut 
 
 /// An integer sent as a whole float (7.0) stored as the integer it is, where 64 bits hold it.
 fn whole(rule: &Rule, value: Value) -> Value {
-    let integral = rule.types.iter().any(|t| t == "integer") && !rule.types.iter().any(|t| t == "number");
+    let integral =
+        rule.types.iter().any(|t| t == "integer") && !rule.types.iter().any(|t| t == "number");
     match value.as_f64() {
-        Some(n) if integral && !value.is_i64() && !value.is_u64() && n.fract() == 0.0 && n.abs() < 9.0e15 => {
+        Some(n)
+            if integral
+                && !value.is_i64()
+                && !value.is_u64()
+                && n.fract() == 0.0
+                && n.abs() < 9.0e15 =>
+        {
             Value::from(n as i64)
         }
         _ => value,
@@ -763,7 +875,8 @@ fn is_type(name: &str, value: &Value) -> bool {
                 n.is_i64()
                     || n.is_u64()
                     || (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
-                    || n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    || n.as_f64()
+                        .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
             }
             _ => false,
         },
@@ -784,7 +897,11 @@ fn check_text(app: &App, rule: &Rule, text: &str, place: &str, problems: &mut Ve
         problems.push(format!("{place}: must be at most {max} characters long"));
     }
     if let Some(pattern) = &rule.pattern {
-        let matched = app.patterns.get(pattern).and_then(Option::as_ref).map(|re| re.is_match(text));
+        let matched = app
+            .patterns
+            .get(pattern)
+            .and_then(Option::as_ref)
+            .map(|re| re.is_match(text));
         if matched != Some(true) {
             problems.push(format!("{place}: must match {pattern}"));
         }
@@ -803,11 +920,16 @@ pub fn has_format(format: &str, text: &str) -> bool {
         "uuid" => {
             let parts: Vec<&str> = text.split('-').collect();
             parts.iter().map(|p| p.len()).eq([8, 4, 4, 4, 12])
-                && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
+                && parts
+                    .iter()
+                    .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
         }
-        "email" => text
-            .split_once('@')
-            .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && !b.contains('@') && !text.contains(char::is_whitespace)),
+        "email" => text.split_once('@').is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && !b.contains('@')
+                && !text.contains(char::is_whitespace)
+        }),
         "date" => is_date(text),
         "date-time" => {
             let Some((date, time)) = text.split_once(['T', 't']) else {
@@ -819,7 +941,10 @@ pub fn has_format(format: &str, text: &str) -> bool {
             };
             let clock_parts: Vec<&str> = clock.splitn(3, ':').collect();
             let zone_ok = zone.eq_ignore_ascii_case("z")
-                || (zone.len() == 6 && zone[1..].split_once(':').is_some_and(|(h, m)| digits(h) && digits(m)));
+                || (zone.len() == 6
+                    && zone[1..]
+                        .split_once(':')
+                        .is_some_and(|(h, m)| digits(h) && digits(m)));
             is_date(date)
                 && clock_parts.len() == 3
                 && clock_parts[0].len() == 2
@@ -828,9 +953,13 @@ pub fn has_format(format: &str, text: &str) -> bool {
                 && clock_parts[..2].iter().all(|p| digits(p))
                 && zone_ok
         }
-        "uri" => text
-            .split_once(':')
-            .is_some_and(|(scheme, _)| scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && !text.contains(' ')),
+        "uri" => text.split_once(':').is_some_and(|(scheme, _)| {
+            scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && !text.contains(' ')
+        }),
         _ => true,
     }
 }
@@ -857,7 +986,10 @@ fn check_number(rule: &Rule, n: f64, place: &str, problems: &mut Vec<String>) {
     if let Some(max) = rule.exclusive_maximum.filter(|m| n >= *m) {
         problems.push(format!("{place}: must be less than {max}"));
     }
-    if let Some(step) = rule.multiple_of.filter(|s| *s > 0.0 && (n / *s).fract() != 0.0) {
+    if let Some(step) = rule
+        .multiple_of
+        .filter(|s| *s > 0.0 && (n / *s).fract() != 0.0)
+    {
         problems.push(format!("{place}: must be a multiple of {step}"));
     }
 }
@@ -887,7 +1019,11 @@ fn scalar(rule: Option<&Rule>, text: &str) -> Value {
                         .then(|| text.parse::<serde_json::Number>().ok().map(Value::Number))
                         .flatten()
                 }),
-            "number" => text.parse::<f64>().ok().filter(|n| n.is_finite()).map(Value::from),
+            "number" => text
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(Value::from),
             "boolean" => text.parse::<bool>().ok().map(Value::from),
             "string" => Some(Value::from(text)),
             _ => None,
@@ -899,14 +1035,24 @@ fn scalar(rule: Option<&Rule>, text: &str) -> Value {
     Value::from(text)
 }
 
-fn list(app: &App, r: usize, route: &Route, req: &HttpRequest, parent: Option<&str>) -> HttpResponse {
+fn list(
+    app: &App,
+    r: usize,
+    route: &Route,
+    req: &HttpRequest,
+    parent: Option<&str>,
+) -> HttpResponse {
     let api = &app.api;
     let resource = &api.resources[r];
     let pairs = query_pairs(req.query_string());
     let mut values: HashMap<&str, Value> = HashMap::new();
     let mut problems = Vec::new();
     for q in &route.query {
-        let texts: Vec<String> = pairs.iter().filter(|(k, _)| *k == q.name).map(|(_, v)| v.clone()).collect();
+        let texts: Vec<String> = pairs
+            .iter()
+            .filter(|(k, _)| *k == q.name)
+            .map(|(_, v)| v.clone())
+            .collect();
         let value = if texts.is_empty() {
             if q.required {
                 problems.push(format!("{}: is required", q.name));
@@ -926,7 +1072,10 @@ fn list(app: &App, r: usize, route: &Route, req: &HttpRequest, parent: Option<&s
     }
     let mut items = app.stores[r].list();
     if let (Some(field), Some(parent)) = (&resource.parent_field, parent) {
-        let wanted = key_value(&api.resources[resource.parent.unwrap_or_default()].key_kind, parent);
+        let wanted = key_value(
+            &api.resources[resource.parent.unwrap_or_default()].key_kind,
+            parent,
+        );
         items.retain(|item| item.get(field) == Some(&wanted));
     }
     let mut offset = 0i64;
@@ -949,9 +1098,11 @@ fn list(app: &App, r: usize, route: &Route, req: &HttpRequest, parent: Option<&s
             Some("search") => {
                 let needle = value.as_str().unwrap_or_default().to_lowercase();
                 items.retain(|item| {
-                    q.fields
-                        .iter()
-                        .any(|f| item.get(f).and_then(Value::as_str).is_some_and(|s| s.to_lowercase().contains(&needle)))
+                    q.fields.iter().any(|f| {
+                        item.get(f)
+                            .and_then(Value::as_str)
+                            .is_some_and(|s| s.to_lowercase().contains(&needle))
+                    })
                 });
             }
             Some("sort") => {
@@ -976,10 +1127,19 @@ fn list(app: &App, r: usize, route: &Route, req: &HttpRequest, parent: Option<&s
         let base = route.page.as_ref().map_or(1, |p| p.base);
         offset = (page - base).saturating_mul(size);
     }
-    let start = usize::try_from(offset.max(0)).unwrap_or(usize::MAX).min(total);
-    let end = size.map_or(total, |s| start.saturating_add(usize::try_from(s.max(0)).unwrap_or(0)).min(total));
+    let start = usize::try_from(offset.max(0))
+        .unwrap_or(usize::MAX)
+        .min(total);
+    let end = size.map_or(total, |s| {
+        start
+            .saturating_add(usize::try_from(s.max(0)).unwrap_or(0))
+            .min(total)
+    });
     let shows = route.shows.as_deref().unwrap_or_default();
-    let window: Vec<Value> = items[start..end].iter().map(|item| shown(item, shows)).collect();
+    let window: Vec<Value> = items[start..end]
+        .iter()
+        .map(|item| shown(item, shows))
+        .collect();
     let Some(page) = &route.page else {
         return json(route.status, &Value::Array(window));
     };
@@ -1012,7 +1172,12 @@ fn matches(field: Option<&Value>, compare: &str, wanted: &Value) -> bool {
     let Some(field) = field else {
         return false;
     };
-    let order = || field.as_f64().zip(wanted.as_f64()).map(|(a, b)| a.total_cmp(&b));
+    let order = || {
+        field
+            .as_f64()
+            .zip(wanted.as_f64())
+            .map(|(a, b)| a.total_cmp(&b))
+    };
     match compare {
         "in" => wanted.as_array().is_some_and(|all| all.contains(field)),
         ">=" => order().is_some_and(std::cmp::Ordering::is_ge),
@@ -1027,9 +1192,10 @@ fn matches(field: Option<&Value>, compare: &str, wanted: &Value) -> bool {
 fn compare(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
     use std::cmp::Ordering::{Equal, Greater, Less};
     match (a, b) {
-        (Some(Value::Number(x)), Some(Value::Number(y))) => {
-            x.as_f64().unwrap_or_default().total_cmp(&y.as_f64().unwrap_or_default())
-        }
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x
+            .as_f64()
+            .unwrap_or_default()
+            .total_cmp(&y.as_f64().unwrap_or_default()),
         (Some(Value::String(x)), Some(Value::String(y))) => x.cmp(y),
         (Some(Value::Bool(x)), Some(Value::Bool(y))) => x.cmp(y),
         (None | Some(Value::Null), None | Some(Value::Null)) => Equal,
@@ -1130,16 +1296,28 @@ mod tests {
 
     /// Stores keeping each item as the JSON it is.
     fn untyped(api: &Api) -> Vec<Box<dyn Repository>> {
-        api.resources.iter().map(|r| typed::<Value, _>(MemoryStore::starting_at(r.first_id))).collect()
+        api.resources
+            .iter()
+            .map(|r| typed::<Value, _>(MemoryStore::starting_at(r.first_id)))
+            .collect()
     }
 
     fn wide(tokens: &[&str]) -> web::Data<App> {
         let api: Api = serde_json::from_str(WIDE).expect("the test description");
         let stores = untyped(&api);
-        web::Data::new(App::new(api, tokens.iter().map(|t| t.to_string()).collect(), stores))
+        web::Data::new(App::new(
+            api,
+            tokens.iter().map(|t| t.to_string()).collect(),
+            stores,
+        ))
     }
 
-    async fn send(app: &web::Data<App>, method: Method, uri: &str, body: Option<Value>) -> (u16, Value) {
+    async fn send(
+        app: &web::Data<App>,
+        method: Method,
+        uri: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let routes = app.clone();
         let service = test::init_service(
             actix_web::App::new()
@@ -1156,7 +1334,10 @@ mod tests {
         let res = test::call_service(&service, req.to_request()).await;
         let status = res.status().as_u16();
         let bytes = test::read_body(res).await;
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
     fn problems(app: &App, rule: &Rule, value: Value) -> Vec<String> {
@@ -1168,8 +1349,14 @@ mod tests {
     #[actix_web::test]
     async fn bodies_are_checked_against_every_rule() {
         let app = wide(&[]);
-        let (status, created) = send(&app, Method::POST, "/shelves", Some(serde_json::json!({
-            "label": "abc", "rank": 4, "tags": ["a"], "meta": {"size": 1.5}, "id": 99}))).await;
+        let (status, created) = send(
+            &app,
+            Method::POST,
+            "/shelves",
+            Some(serde_json::json!({
+            "label": "abc", "rank": 4, "tags": ["a"], "meta": {"size": 1.5}, "id": 99})),
+        )
+        .await;
         assert_eq!(status, 201, "{created}");
         assert_eq!(created["id"], 5, "the server's id, not the client's");
         let broken = serde_json::json!({"label": "ABCDEFGHIJ", "rank": 3, "tags": ["a", "a", "d"],
@@ -1187,27 +1374,70 @@ mod tests {
             serde_json::json!({"label": "ok", "meta": []}),
         ] {
             let (status, answer) = send(&app, Method::POST, "/shelves", Some(bad.clone())).await;
-            assert_eq!((status, answer["status"].as_i64()), (422, Some(422)), "{bad}");
+            assert_eq!(
+                (status, answer["status"].as_i64()),
+                (422, Some(422)),
+                "{bad}"
+            );
         }
-        let (status, _) = send(&app, Method::POST, "/shelves", Some(serde_json::json!({"label": "x", "rank": null}))).await;
+        let (status, _) = send(
+            &app,
+            Method::POST,
+            "/shelves",
+            Some(serde_json::json!({"label": "x", "rank": null})),
+        )
+        .await;
         assert_eq!(status, 201, "a nullable field takes null");
-        let (status, patched) = send(&app, Method::PATCH, "/shelves/5", Some(serde_json::json!({"label": "new"}))).await;
-        assert_eq!((status, patched["label"].as_str(), patched["rank"].as_i64()), (200, Some("new"), Some(4)));
-        let (status, _) = send(&app, Method::PATCH, "/shelves/x", Some(serde_json::json!({}))).await;
+        let (status, patched) = send(
+            &app,
+            Method::PATCH,
+            "/shelves/5",
+            Some(serde_json::json!({"label": "new"})),
+        )
+        .await;
+        assert_eq!(
+            (status, patched["label"].as_str(), patched["rank"].as_i64()),
+            (200, Some("new"), Some(4))
+        );
+        let (status, _) = send(
+            &app,
+            Method::PATCH,
+            "/shelves/x",
+            Some(serde_json::json!({})),
+        )
+        .await;
         assert_eq!(status, 404);
     }
 
     #[actix_web::test]
     async fn uuid_keys_deletes_and_unreadable_bodies() {
         let app = wide(&[]);
-        let (status, note) = send(&app, Method::POST, "/notes", Some(serde_json::json!({"text": "hi"}))).await;
+        let (status, note) = send(
+            &app,
+            Method::POST,
+            "/notes",
+            Some(serde_json::json!({"text": "hi"})),
+        )
+        .await;
         assert_eq!(status, 201);
         let id = note["id"].as_str().unwrap_or_default().to_string();
         assert!(has_format("uuid", &id), "{id}");
-        send(&app, Method::POST, "/notes", Some(serde_json::json!({"text": "other"}))).await;
+        send(
+            &app,
+            Method::POST,
+            "/notes",
+            Some(serde_json::json!({"text": "other"})),
+        )
+        .await;
         let (_, listed) = send(&app, Method::GET, "/notes?text=hi", None).await;
         assert_eq!(listed.as_array().map(Vec::len), Some(1));
-        let (status, _) = send(&app, Method::POST, "/notes", Some(serde_json::json!({"text": "x", "stars": 6}))).await;
+        let (status, _) = send(
+            &app,
+            Method::POST,
+            "/notes",
+            Some(serde_json::json!({"text": "x", "stars": 6})),
+        )
+        .await;
         assert_eq!(status, 422);
         for (body, want) in [("{", 400), ("[1]", 422), (&"x".repeat(300), 413)] {
             let service = test::init_service(
@@ -1218,13 +1448,23 @@ mod tests {
                     .configure(|config| configure(&app, config)),
             )
             .await;
-            let req = test::TestRequest::post().uri("/notes").set_payload(body.to_string()).to_request();
+            let req = test::TestRequest::post()
+                .uri("/notes")
+                .set_payload(body.to_string())
+                .to_request();
             let res = test::call_service(&service, req).await;
             assert_eq!(res.status().as_u16(), want, "{body}");
-            let answer: Value = serde_json::from_slice(&test::read_body(res).await).unwrap_or_default();
+            let answer: Value =
+                serde_json::from_slice(&test::read_body(res).await).unwrap_or_default();
             assert_eq!(answer["status"], want, "in the error shape");
         }
-        let (status, gone) = send(&app, Method::DELETE, &format!("/notes/{}", id.to_uppercase()), None).await;
+        let (status, gone) = send(
+            &app,
+            Method::DELETE,
+            &format!("/notes/{}", id.to_uppercase()),
+            None,
+        )
+        .await;
         assert_eq!((status, gone), (204, Value::Null));
         let (status, _) = send(&app, Method::DELETE, &format!("/notes/{id}"), None).await;
         assert_eq!(status, 404);
@@ -1234,27 +1474,67 @@ mod tests {
     async fn lists_search_sort_filter_and_page() {
         let app = wide(&["k1"]);
         for (label, rank) in [("pear", 8), ("apple", 2), ("fig", 4)] {
-            let (status, _) = send(&app, Method::POST, "/shelves", Some(serde_json::json!({"label": label, "rank": rank}))).await;
+            let (status, _) = send(
+                &app,
+                Method::POST,
+                "/shelves",
+                Some(serde_json::json!({"label": label, "rank": rank})),
+            )
+            .await;
             assert_eq!(status, 201);
         }
         let labels = |body: &Value| -> Vec<String> {
-            body["items"].as_array().into_iter().flatten().filter_map(|i| i["label"].as_str().map(String::from)).collect()
+            body["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i["label"].as_str().map(String::from))
+                .collect()
         };
         let (status, _) = send(&app, Method::GET, "/shelves", None).await;
         assert_eq!(status, 401);
         let (_, body) = send(&app, Method::GET, "/shelves?key=k1&sort=label", None).await;
         assert_eq!(labels(&body), ["apple", "fig", "pear"]);
-        assert_eq!((body["total"].as_i64(), body["page"].as_i64(), body["pageSize"].as_i64()), (Some(3), Some(1), Some(10)));
+        assert_eq!(
+            (
+                body["total"].as_i64(),
+                body["page"].as_i64(),
+                body["pageSize"].as_i64()
+            ),
+            (Some(3), Some(1), Some(10))
+        );
         assert_eq!(body["kind"], "shelves");
         let (_, body) = send(&app, Method::GET, "/shelves?key=k1&sort=-rank", None).await;
         assert_eq!(labels(&body), ["pear", "fig", "apple"]);
-        let (_, body) = send(&app, Method::GET, "/shelves?key=k1&sort=rank&order=desc&sort=nothing", None).await;
-        assert_eq!(labels(&body), ["pear", "apple", "fig"], "a sort by no field leaves the order");
+        let (_, body) = send(
+            &app,
+            Method::GET,
+            "/shelves?key=k1&sort=rank&order=desc&sort=nothing",
+            None,
+        )
+        .await;
+        assert_eq!(
+            labels(&body),
+            ["pear", "apple", "fig"],
+            "a sort by no field leaves the order"
+        );
         let (_, body) = send(&app, Method::GET, "/shelves?key=k1&q=PP", None).await;
         assert_eq!(labels(&body), ["apple"]);
-        let (_, body) = send(&app, Method::GET, "/shelves?key=k1&minRank=4&flag=true&must=x", None).await;
+        let (_, body) = send(
+            &app,
+            Method::GET,
+            "/shelves?key=k1&minRank=4&flag=true&must=x",
+            None,
+        )
+        .await;
         assert_eq!(labels(&body), ["pear", "fig"]);
-        let (_, body) = send(&app, Method::GET, "/shelves?key=k1&labels=fig&labels=pear", None).await;
+        let (_, body) = send(
+            &app,
+            Method::GET,
+            "/shelves?key=k1&labels=fig&labels=pear",
+            None,
+        )
+        .await;
         assert_eq!(labels(&body), ["pear", "fig"]);
         let (_, body) = send(&app, Method::GET, "/shelves?key=k1&page=2&pageSize=2", None).await;
         assert_eq!(labels(&body), ["fig"]);
@@ -1269,30 +1549,86 @@ mod tests {
         let app = wide(&[]);
         let (status, _) = send(&app, Method::POST, "/shelves/5/books", None).await;
         assert_eq!(status, 404, "no shelf 5 yet");
-        send(&app, Method::POST, "/shelves", Some(serde_json::json!({"label": "a"}))).await;
-        send(&app, Method::POST, "/shelves", Some(serde_json::json!({"label": "b"}))).await;
-        let (status, book) = send(&app, Method::POST, "/shelves/5/books",
-            Some(serde_json::json!({"code": "b1", "at": "2024-02-29T10:00:00.5+01:00"}))).await;
+        send(
+            &app,
+            Method::POST,
+            "/shelves",
+            Some(serde_json::json!({"label": "a"})),
+        )
+        .await;
+        send(
+            &app,
+            Method::POST,
+            "/shelves",
+            Some(serde_json::json!({"label": "b"})),
+        )
+        .await;
+        let (status, book) = send(
+            &app,
+            Method::POST,
+            "/shelves/5/books",
+            Some(serde_json::json!({"code": "b1", "at": "2024-02-29T10:00:00.5+01:00"})),
+        )
+        .await;
         assert_eq!(status, 201, "{book}");
-        assert_eq!((book["shelfId"].as_i64(), book["state"].as_str()), (Some(5), Some("new")));
+        assert_eq!(
+            (book["shelfId"].as_i64(), book["state"].as_str()),
+            (Some(5), Some("new"))
+        );
         assert!(has_format("date", book["day"].as_str().unwrap_or_default()));
         assert!(has_format("uuid", book["ref"].as_str().unwrap_or_default()));
-        let (status, _) = send(&app, Method::POST, "/shelves/5/books", Some(serde_json::json!({"code": "b1"}))).await;
+        let (status, _) = send(
+            &app,
+            Method::POST,
+            "/shelves/5/books",
+            Some(serde_json::json!({"code": "b1"})),
+        )
+        .await;
         assert_eq!(status, 409);
         let (status, _) = send(&app, Method::POST, "/shelves/5/books", None).await;
         assert_eq!(status, 201, "an optional body may be left out");
-        let (status, _) = send(&app, Method::POST, "/shelves/5/books", Some(serde_json::json!({"at": "yesterday"}))).await;
+        let (status, _) = send(
+            &app,
+            Method::POST,
+            "/shelves/5/books",
+            Some(serde_json::json!({"at": "yesterday"})),
+        )
+        .await;
         assert_eq!(status, 422);
-        let (status, replaced) = send(&app, Method::PUT, "/shelves/5/books/b1", Some(serde_json::json!({}))).await;
-        assert_eq!((status, replaced["code"].as_str()), (200, Some("b1")), "{replaced}");
-        let (status, _) = send(&app, Method::PUT, "/shelves/6/books/b1", Some(serde_json::json!({}))).await;
+        let (status, replaced) = send(
+            &app,
+            Method::PUT,
+            "/shelves/5/books/b1",
+            Some(serde_json::json!({})),
+        )
+        .await;
+        assert_eq!(
+            (status, replaced["code"].as_str()),
+            (200, Some("b1")),
+            "{replaced}"
+        );
+        let (status, _) = send(
+            &app,
+            Method::PUT,
+            "/shelves/6/books/b1",
+            Some(serde_json::json!({})),
+        )
+        .await;
         assert_eq!(status, 404, "b1 is on shelf 5, not 6");
         let (status, _) = send(&app, Method::GET, "/shelves/5/books", None).await;
         assert_eq!(status, 422, "`need` is required");
         let (status, listed) = send(&app, Method::GET, "/shelves/5/books?need=1", None).await;
         assert_eq!((status, listed.as_array().map(Vec::len)), (200, Some(1)));
-        assert!(app.stores[1].put("loose", serde_json::json!({"code": 7})).is_ok());
-        let (status, _) = send(&app, Method::POST, "/shelves/6/books", Some(serde_json::json!({"code": 7}))).await;
+        assert!(app.stores[1]
+            .put("loose", serde_json::json!({"code": 7}))
+            .is_ok());
+        let (status, _) = send(
+            &app,
+            Method::POST,
+            "/shelves/6/books",
+            Some(serde_json::json!({"code": 7})),
+        )
+        .await;
         assert_eq!(status, 422, "a code of the wrong type");
     }
 
@@ -1310,10 +1646,29 @@ mod tests {
         let mut stores = untyped(&api);
         stores[2] = typed::<Note, _>(MemoryStore::starting_at(1));
         let app = web::Data::new(App::new(api, Vec::new(), stores));
-        let (status, created) = send(&app, Method::POST, "/notes", Some(serde_json::json!({"text": "t", "stars": 4}))).await;
-        assert_eq!((status, created["stars"].as_u64()), (201, Some(4)), "{created}");
-        let (status, refused) = send(&app, Method::POST, "/notes", Some(serde_json::json!({"text": "t", "stars": -3}))).await;
-        assert_eq!(status, 422, "-3 keeps to the rule (at most 5) but is no u8: {refused}");
+        let (status, created) = send(
+            &app,
+            Method::POST,
+            "/notes",
+            Some(serde_json::json!({"text": "t", "stars": 4})),
+        )
+        .await;
+        assert_eq!(
+            (status, created["stars"].as_u64()),
+            (201, Some(4)),
+            "{created}"
+        );
+        let (status, refused) = send(
+            &app,
+            Method::POST,
+            "/notes",
+            Some(serde_json::json!({"text": "t", "stars": -3})),
+        )
+        .await;
+        assert_eq!(
+            status, 422,
+            "-3 keeps to the rule (at most 5) but is no u8: {refused}"
+        );
         let (_, listed) = send(&app, Method::GET, "/notes", None).await;
         assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
     }
@@ -1328,67 +1683,164 @@ mod tests {
         };
         let schemes = [
             ("apiKey", "query", "key", "/x?key=k1", None),
-            ("apiKey", "cookie", "sid", "/x", Some(("Cookie", "a=b; sid=k1"))),
+            (
+                "apiKey",
+                "cookie",
+                "sid",
+                "/x",
+                Some(("Cookie", "a=b; sid=k1")),
+            ),
             ("apiKey", "header", "X-Key", "/x", Some(("X-Key", "k1"))),
-            ("basic", "header", "Authorization", "/x", Some(("Authorization", "basic k1"))),
-            ("bearer", "header", "Authorization", "/x", Some(("Authorization", "Bearer k1"))),
+            (
+                "basic",
+                "header",
+                "Authorization",
+                "/x",
+                Some(("Authorization", "basic k1")),
+            ),
+            (
+                "bearer",
+                "header",
+                "Authorization",
+                "/x",
+                Some(("Authorization", "Bearer k1")),
+            ),
         ];
         for (kind, location, name, uri, header) in schemes {
-            let app = with(Some(Scheme { kind: kind.into(), location: location.into(), name: name.into() }));
+            let app = with(Some(Scheme {
+                kind: kind.into(),
+                location: location.into(),
+                name: name.into(),
+            }));
             let mut req = test::TestRequest::default().uri(uri);
             if let Some(h) = header {
                 req = req.insert_header(h);
             }
-            assert!(authorized(&app, &req.to_http_request()), "{kind} in {location}");
-            assert!(!authorized(&app, &test::TestRequest::default().uri("/x?key=k2").to_http_request()));
+            assert!(
+                authorized(&app, &req.to_http_request()),
+                "{kind} in {location}"
+            );
+            assert!(!authorized(
+                &app,
+                &test::TestRequest::default()
+                    .uri("/x?key=k2")
+                    .to_http_request()
+            ));
         }
-        assert!(!authorized(&with(None), &test::TestRequest::default().to_http_request()));
+        assert!(!authorized(
+            &with(None),
+            &test::TestRequest::default().to_http_request()
+        ));
         assert_eq!(tokens_from(" a, ,b "), ["a", "b"]);
     }
 
     #[actix_web::test]
     async fn formats_numbers_and_orders() {
         let app = wide(&[]);
-        for (format, good, bad) in [("uuid", "123e4567-e89b-42d3-a456-426614174000", "123e4567"),
-            ("email", "a@b.c", "a@@b"), ("date", "2024-12-31", "2024-13-01"), ("date-time", "2024-01-01T00:00:00Z", "2024-01-01T00:00"),
-            ("date-time", "2024-01-01T23:59:59-05:00", "2024-01-01"), ("uri", "https://x.y", "no uri"), ("other", "x", "")] {
+        for (format, good, bad) in [
+            ("uuid", "123e4567-e89b-42d3-a456-426614174000", "123e4567"),
+            ("email", "a@b.c", "a@@b"),
+            ("date", "2024-12-31", "2024-13-01"),
+            ("date-time", "2024-01-01T00:00:00Z", "2024-01-01T00:00"),
+            ("date-time", "2024-01-01T23:59:59-05:00", "2024-01-01"),
+            ("uri", "https://x.y", "no uri"),
+            ("other", "x", ""),
+        ] {
             assert!(has_format(format, good), "{good}");
             assert_eq!(has_format(format, bad), format == "other", "{bad}");
         }
-        let rule = Rule { types: vec!["number".into()], minimum: Some(1.0), maximum: Some(3.0), multiple_of: Some(0.5), ..Rule::default() };
+        let rule = Rule {
+            types: vec!["number".into()],
+            minimum: Some(1.0),
+            maximum: Some(3.0),
+            multiple_of: Some(0.5),
+            ..Rule::default()
+        };
         assert_eq!(problems(&app, &rule, Value::from(0.75)).len(), 2);
         assert!(problems(&app, &rule, Value::from(2.5)).is_empty());
-        assert_eq!(problems(&app, &Rule { types: vec!["boolean".into()], ..Rule::default() }, Value::from(1)).len(), 1);
-        let unknown = Rule { pattern: Some("(".into()), ..Rule::default() };
+        assert_eq!(
+            problems(
+                &app,
+                &Rule {
+                    types: vec!["boolean".into()],
+                    ..Rule::default()
+                },
+                Value::from(1)
+            )
+            .len(),
+            1
+        );
+        let unknown = Rule {
+            pattern: Some("(".into()),
+            ..Rule::default()
+        };
         let mut patterns = HashMap::new();
         collect_patterns(&unknown, &mut patterns);
-        assert!(patterns.get("(").is_some_and(Option::is_none), "a pattern that does not compile matches nothing");
-        assert_eq!(query_value(&Rule { types: vec!["number".into()], ..Rule::default() }, &["2.5".into()]), Value::from(2.5));
+        assert!(
+            patterns.get("(").is_some_and(Option::is_none),
+            "a pattern that does not compile matches nothing"
+        );
+        assert_eq!(
+            query_value(
+                &Rule {
+                    types: vec!["number".into()],
+                    ..Rule::default()
+                },
+                &["2.5".into()]
+            ),
+            Value::from(2.5)
+        );
         assert_eq!(scalar(None, "x"), Value::from("x"));
-        let whole_rule = Rule { types: vec!["integer".into()], ..Rule::default() };
+        let whole_rule = Rule {
+            types: vec!["integer".into()],
+            ..Rule::default()
+        };
         assert_eq!(whole(&whole_rule, Value::from(7.0)), Value::from(7));
-        assert_eq!(whole(&whole_rule, Value::from(1e20)), Value::from(1e20), "beyond 64 bits it stays a float");
+        assert_eq!(
+            whole(&whole_rule, Value::from(1e20)),
+            Value::from(1e20),
+            "beyond 64 bits it stays a float"
+        );
         assert!(problems(&app, &whole_rule, Value::from(7.0)).is_empty());
         assert_eq!(problems(&app, &whole_rule, Value::from(7.5)).len(), 1);
-        assert_eq!(problems(&app, &whole_rule, Value::from(1e20)).len(), 1, "a float, not the digits of one");
-        let huge: Value = serde_json::from_str("-15864976890845116749279739772928").unwrap_or_default();
+        assert_eq!(
+            problems(&app, &whole_rule, Value::from(1e20)).len(),
+            1,
+            "a float, not the digits of one"
+        );
+        let huge: Value =
+            serde_json::from_str("-15864976890845116749279739772928").unwrap_or_default();
         assert!(problems(&app, &whole_rule, huge.clone()).is_empty());
-        assert_eq!(huge.to_string(), "-15864976890845116749279739772928", "kept exactly");
+        assert_eq!(
+            huge.to_string(),
+            "-15864976890845116749279739772928",
+            "kept exactly"
+        );
         assert!(!is_type("integer", &Value::from("1")));
         let big = scalar(Some(&whole_rule), "15934197952963622912");
         assert_eq!(big, Value::from(15_934_197_952_963_622_912u64));
         let bigger = scalar(Some(&whole_rule), "-159341979529636229120");
-        assert_eq!((saturated(&bigger), saturated(&Value::from(1e30))), (i64::MIN, i64::MAX));
+        assert_eq!(
+            (saturated(&bigger), saturated(&Value::from(1e30))),
+            (i64::MIN, i64::MAX)
+        );
         assert_eq!(scalar(Some(&whole_rule), "1.5"), Value::from("1.5"));
         use std::cmp::Ordering::{Equal, Greater, Less};
         let (one, two) = (Value::from(1), Value::from(2));
         assert_eq!(compare(Some(&one), Some(&two)), Less);
-        assert_eq!(compare(Some(&Value::from(true)), Some(&Value::from(false))), Greater);
+        assert_eq!(
+            compare(Some(&Value::from(true)), Some(&Value::from(false))),
+            Greater
+        );
         assert_eq!(compare(None, Some(&Value::Null)), Equal);
         assert_eq!(compare(None, Some(&one)), Greater);
         assert_eq!(compare(Some(&one), None), Less);
         assert_eq!(compare(Some(&one), Some(&Value::from("1"))), Greater);
-        assert!(matches(Some(&one), "<", &two) && matches(Some(&one), "<=", &one) && matches(Some(&two), ">", &one));
+        assert!(
+            matches(Some(&one), "<", &two)
+                && matches(Some(&one), "<=", &one)
+                && matches(Some(&two), ">", &one)
+        );
         assert!(!matches(None, "=", &one));
         assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
         assert_eq!(timestamp(951_782_400 + 3_661), "2000-02-29T01:01:01Z");

@@ -3,8 +3,8 @@
 #![forbid(unsafe_code)]
 
 mod engine;
-mod models;
 mod extensions;
+mod models;
 #[cfg(test)]
 mod tests;
 
@@ -59,7 +59,9 @@ pub fn port(value: Option<String>) -> u16 {
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
-    let state = state(engine::tokens_from(&std::env::var(AUTH_ENV).unwrap_or_default()));
+    let state = state(engine::tokens_from(
+        &std::env::var(AUTH_ENV).unwrap_or_default(),
+    ));
     HttpServer::new(move || service(state.clone()))
         .bind(("0.0.0.0", port(std::env::var("PORT").ok())))?
         .run()

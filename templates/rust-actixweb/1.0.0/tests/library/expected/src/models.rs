@@ -8,17 +8,21 @@ use serde::{Deserialize, Deserializer, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Shelf {
     pub label: String,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub floor: Option<Option<i64>>,
-    pub id: serde_json::Number,
+    pub id: i64,
 }
 
 /// One book, as stored and answered.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Book {
-    pub id: serde_json::Number,
+    pub id: i64,
     #[serde(rename = "shelfId")]
-    pub shelf_id: serde_json::Number,
+    pub shelf_id: i64,
     pub title: String,
     pub language: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,6 +32,8 @@ pub struct Book {
 }
 
 /// Reads a field that may be absent or null: absent stays `None`, null is `Some(None)`, so each answers as sent.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(reader: D) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    reader: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(reader).map(Some)
 }

@@ -19,7 +19,9 @@ fn json(text: &str) -> Value {
 }
 
 fn seed(app: &web::Data<App>, resource: usize, key: &str, item: &str) {
-    app.stores[resource].put(key, json(item)).expect("the seeded item is one of the resource's type");
+    app.stores[resource]
+        .put(key, json(item))
+        .expect("the seeded item is one of the resource's type");
 }
 
 fn request(method: &str, uri: &str, body: Option<&str>, signed: bool) -> test::TestRequest {
@@ -37,7 +39,10 @@ fn request(method: &str, uri: &str, body: Option<&str>, signed: bool) -> test::T
 }
 
 /// The status, headers and JSON body (null when empty) the service answers `req` with.
-async fn send(app: &web::Data<App>, req: test::TestRequest) -> (StatusCode, header::HeaderMap, Value) {
+async fn send(
+    app: &web::Data<App>,
+    req: test::TestRequest,
+) -> (StatusCode, header::HeaderMap, Value) {
     let service = test::init_service(service(app.clone())).await;
     let res = test::call_service(&service, req.to_request()).await;
     let status = res.status();
@@ -53,10 +58,15 @@ async fn send(app: &web::Data<App>, req: test::TestRequest) -> (StatusCode, head
 
 /// Asserts `value` is an error in the spec's shape, answered as its media type.
 fn assert_error(app: &web::Data<App>, headers: &header::HeaderMap, value: &Value) {
-    let media_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
     assert_eq!(media_type, Some(app.api.error.media_type.as_str()));
     for (name, _) in &app.api.error.fields {
-        assert!(value.get(name).is_some(), "the error {value} has no field {name}");
+        assert!(
+            value.get(name).is_some(),
+            "the error {value} has no field {name}"
+        );
     }
 }
 
@@ -86,7 +96,6 @@ async fn an_unserved_method_is_405_with_allow() {
     assert_error(&app, &headers, &body);
 }
 
-
 #[actix_web::test]
 async fn a_body_beyond_the_limit_is_413_in_the_error_shape() {
     let app = fresh();
@@ -106,7 +115,12 @@ async fn the_port_comes_from_its_variable() {
 
 fn shelves_seeded() -> web::Data<App> {
     let app = fresh();
-    seed(&app, 0, "100", r#"{"label": "sample-text", "floor": 1, "id": 100}"#);
+    seed(
+        &app,
+        0,
+        "100",
+        r#"{"label": "sample-text", "floor": 1, "id": 100}"#,
+    );
     app
 }
 
@@ -121,7 +135,13 @@ async fn shelves_list_answers_the_stored_items() {
 #[actix_web::test]
 async fn shelves_list_refuses_invalid_queries() {
     let app = shelves_seeded();
-    for query in ["?limit=not-a-number", "?limit=0", "?limit=51", "?offset=not-a-number", "?offset=-1"] {
+    for query in [
+        "?limit=not-a-number",
+        "?limit=0",
+        "?limit=51",
+        "?offset=not-a-number",
+        "?offset=-1",
+    ] {
         let uri = format!("{}{query}", "/shelves");
         let (status, headers, body) = send(&app, request("GET", &uri, None, true)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
@@ -164,10 +184,22 @@ async fn shelves_create_refuses_invalid_bodies() {
         ("label null", r#"{"label": null, "floor": 1}"#),
         ("label of the wrong type", r#"{"label": 12345, "floor": 1}"#),
         ("label too short", r#"{"label": "", "floor": 1}"#),
-        ("label too long", r#"{"label": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "floor": 1}"#),
-        ("floor of the wrong type", r#"{"label": "sample-text", "floor": [["wrong"]]}"#),
-        ("floor below its minimum", r#"{"label": "sample-text", "floor": -1}"#),
-        ("floor above its maximum", r#"{"label": "sample-text", "floor": 10}"#),
+        (
+            "label too long",
+            r#"{"label": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "floor": 1}"#,
+        ),
+        (
+            "floor of the wrong type",
+            r#"{"label": "sample-text", "floor": [["wrong"]]}"#,
+        ),
+        (
+            "floor below its minimum",
+            r#"{"label": "sample-text", "floor": -1}"#,
+        ),
+        (
+            "floor above its maximum",
+            r#"{"label": "sample-text", "floor": 10}"#,
+        ),
     ] {
         let (status, headers, body) = send(&app, request("POST", uri, Some(sent), true)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {body}");
@@ -256,10 +288,22 @@ async fn shelves_update_refuses_invalid_bodies() {
         ("label null", r#"{"label": null, "floor": 1}"#),
         ("label of the wrong type", r#"{"label": 12345, "floor": 1}"#),
         ("label too short", r#"{"label": "", "floor": 1}"#),
-        ("label too long", r#"{"label": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "floor": 1}"#),
-        ("floor of the wrong type", r#"{"label": "sample-text", "floor": [["wrong"]]}"#),
-        ("floor below its minimum", r#"{"label": "sample-text", "floor": -1}"#),
-        ("floor above its maximum", r#"{"label": "sample-text", "floor": 10}"#),
+        (
+            "label too long",
+            r#"{"label": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "floor": 1}"#,
+        ),
+        (
+            "floor of the wrong type",
+            r#"{"label": "sample-text", "floor": [["wrong"]]}"#,
+        ),
+        (
+            "floor below its minimum",
+            r#"{"label": "sample-text", "floor": -1}"#,
+        ),
+        (
+            "floor above its maximum",
+            r#"{"label": "sample-text", "floor": 10}"#,
+        ),
     ] {
         let (status, headers, body) = send(&app, request("PATCH", uri, Some(sent), true)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {body}");
@@ -306,8 +350,18 @@ async fn shelves_update_needs_credentials() {
 
 fn books_seeded() -> web::Data<App> {
     let app = fresh();
-    seed(&app, 0, "1", r#"{"label": "sample-text", "floor": 1, "id": 1}"#);
-    seed(&app, 1, "100", r#"{"title": "sample-text", "language": "en", "pages": 1, "addedAt": "2026-01-15T09:30:00Z", "id": 100, "shelfId": 1}"#);
+    seed(
+        &app,
+        0,
+        "1",
+        r#"{"label": "sample-text", "floor": 1, "id": 1}"#,
+    );
+    seed(
+        &app,
+        1,
+        "100",
+        r#"{"title": "sample-text", "language": "en", "pages": 1, "addedAt": "2026-01-15T09:30:00Z", "id": 100, "shelfId": 1}"#,
+    );
     app
 }
 
@@ -322,9 +376,23 @@ async fn books_list_answers_the_stored_items() {
 #[actix_web::test]
 async fn books_list_filters_by_language_1() {
     let app = books_seeded();
-    seed(&app, 1, "100", r#"{"title": "sample-text", "language": "en", "pages": 1, "addedAt": "2026-01-15T09:30:00Z", "id": 100, "shelfId": 1}"#);
-    seed(&app, 1, "other", r#"{"title": "sample-text", "language": "fr", "pages": 1, "addedAt": "2026-01-15T09:30:00Z", "id": 100, "shelfId": 1}"#);
-    let (status, _, body) = send(&app, request("GET", "/shelves/1/books?language=en", None, true)).await;
+    seed(
+        &app,
+        1,
+        "100",
+        r#"{"title": "sample-text", "language": "en", "pages": 1, "addedAt": "2026-01-15T09:30:00Z", "id": 100, "shelfId": 1}"#,
+    );
+    seed(
+        &app,
+        1,
+        "other",
+        r#"{"title": "sample-text", "language": "fr", "pages": 1, "addedAt": "2026-01-15T09:30:00Z", "id": 100, "shelfId": 1}"#,
+    );
+    let (status, _, body) = send(
+        &app,
+        request("GET", "/shelves/1/books?language=en", None, true),
+    )
+    .await;
     assert_eq!(status.as_u16(), 200);
     assert_eq!(items(&body, None).len(), 1, "{body}");
 }
@@ -332,7 +400,8 @@ async fn books_list_filters_by_language_1() {
 #[actix_web::test]
 async fn books_list_of_a_missing_parent_is_404() {
     let app = books_seeded();
-    let (status, headers, body) = send(&app, request("GET", "/shelves/987654321/books", None, true)).await;
+    let (status, headers, body) =
+        send(&app, request("GET", "/shelves/987654321/books", None, true)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_error(&app, &headers, &body);
 }
@@ -369,16 +438,46 @@ async fn books_create_refuses_invalid_bodies() {
     for (what, sent) in [
         ("not an object", r#"[]"#),
         ("title missing", r#"{"language": "en", "pages": 100}"#),
-        ("title null", r#"{"title": null, "language": "en", "pages": 100}"#),
-        ("title of the wrong type", r#"{"title": 12345, "language": "en", "pages": 100}"#),
-        ("title too short", r#"{"title": "", "language": "en", "pages": 100}"#),
-        ("language missing", r#"{"title": "sample-text", "pages": 100}"#),
-        ("language null", r#"{"title": "sample-text", "language": null, "pages": 100}"#),
-        ("language of the wrong type", r#"{"title": "sample-text", "language": 12345, "pages": 100}"#),
-        ("language not of its enum", r#"{"title": "sample-text", "language": "not-one-of-them", "pages": 100}"#),
-        ("pages null", r#"{"title": "sample-text", "language": "en", "pages": null}"#),
-        ("pages of the wrong type", r#"{"title": "sample-text", "language": "en", "pages": [["wrong"]]}"#),
-        ("pages below its minimum", r#"{"title": "sample-text", "language": "en", "pages": 0}"#),
+        (
+            "title null",
+            r#"{"title": null, "language": "en", "pages": 100}"#,
+        ),
+        (
+            "title of the wrong type",
+            r#"{"title": 12345, "language": "en", "pages": 100}"#,
+        ),
+        (
+            "title too short",
+            r#"{"title": "", "language": "en", "pages": 100}"#,
+        ),
+        (
+            "language missing",
+            r#"{"title": "sample-text", "pages": 100}"#,
+        ),
+        (
+            "language null",
+            r#"{"title": "sample-text", "language": null, "pages": 100}"#,
+        ),
+        (
+            "language of the wrong type",
+            r#"{"title": "sample-text", "language": 12345, "pages": 100}"#,
+        ),
+        (
+            "language not of its enum",
+            r#"{"title": "sample-text", "language": "not-one-of-them", "pages": 100}"#,
+        ),
+        (
+            "pages null",
+            r#"{"title": "sample-text", "language": "en", "pages": null}"#,
+        ),
+        (
+            "pages of the wrong type",
+            r#"{"title": "sample-text", "language": "en", "pages": [["wrong"]]}"#,
+        ),
+        (
+            "pages below its minimum",
+            r#"{"title": "sample-text", "language": "en", "pages": 0}"#,
+        ),
     ] {
         let (status, headers, body) = send(&app, request("POST", uri, Some(sent), true)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {body}");
@@ -405,7 +504,9 @@ async fn books_read_answers_the_stored_item() {
     let req = request("GET", "/shelves/1/books/100", None, true);
     let (status, _, body) = send(&app, req).await;
     assert_eq!(status.as_u16(), 200, "{body}");
-    let stored = json(r#"{"title": "sample-text", "language": "en", "pages": 1, "addedAt": "2026-01-15T09:30:00Z", "id": 100, "shelfId": 1}"#);
+    let stored = json(
+        r#"{"title": "sample-text", "language": "en", "pages": 1, "addedAt": "2026-01-15T09:30:00Z", "id": 100, "shelfId": 1}"#,
+    );
     for (name, value) in body.as_object().into_iter().flatten() {
         assert_eq!(stored.get(name), Some(value), "{name}");
     }
