@@ -220,11 +220,18 @@ class _Describer:
                     "required": f.required,
                     "read_only": f.read_only,
                     "rule": self.rule(f.schema, f.nullable),
+                    "default": self.default(f),
                 }
                 for f in model.fields
             ],
             "forbid_unknown": (self.deref(model.schema) or {}).get("additionalProperties") is False,
         }
+
+    def default(self, f) -> object:
+        """The default a request's field takes when it is left out; None for none (or a read-only field's)."""
+        schema = self.deref(f.schema) if _ref_name(f.schema) else f.schema
+        value = schema.get("default") if isinstance(schema, dict) and not f.read_only else None
+        return value if value is not None and self.view.samples.valid(schema, value) else None
 
     def rule(self, schema: object, nullable: bool = False, depth: int = 0) -> dict:
         if not isinstance(schema, dict):
@@ -234,7 +241,11 @@ class _Describer:
         enum = resolved.get("enum")
         out: dict = {
             "types": types,
-            "nullable": nullable or "null" in _types(resolved) or bool(resolved.get("nullable")),
+            # A schema naming no type holds null too (as JSON Schema says); an enum says for itself.
+            "nullable": nullable
+            or "null" in _types(resolved)
+            or bool(resolved.get("nullable"))
+            or not (types or isinstance(enum, list)),
         }
         if isinstance(enum, list) and enum:
             out["enumeration"] = [v for v in enum if v is not None]
@@ -266,6 +277,8 @@ class _Describer:
             out["unique_items"] = True
         if "array" in types and isinstance(resolved.get("items"), dict) and depth < 8:
             out["items"] = self.rule(resolved["items"], depth=depth + 1)
+        if "object" in types and isinstance(resolved.get("additionalProperties"), dict) and depth < 8:
+            out["values"] = self.rule(resolved["additionalProperties"], depth=depth + 1)
         if "object" in types and (resolved.get("properties") or resolved.get("allOf")) and depth < 8:
             props, required, merged = self.builder.flatten(schema)
             out["object"] = {

@@ -102,6 +102,8 @@ pub struct FieldRule {
     pub required: bool,
     pub read_only: bool,
     pub rule: Rule,
+    /// The schema's default, stored when a create or replace leaves the field out.
+    pub default: Option<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,6 +126,8 @@ pub struct Rule {
     pub max_items: Option<usize>,
     pub unique_items: bool,
     pub object: Option<Model>,
+    /// The rule of an object's fields its properties do not name (a schema's additionalProperties).
+    pub values: Option<Box<Rule>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -292,6 +296,9 @@ fn collect_patterns(rule: &Rule, out: &mut HashMap<String, Option<Regex>>) {
     }
     for f in rule.object.iter().flat_map(|m| &m.fields) {
         collect_patterns(&f.rule, out);
+    }
+    if let Some(values) = &rule.values {
+        collect_patterns(values, out);
     }
 }
 
@@ -768,7 +775,11 @@ fn check_object(
             None if f.required && !f.read_only && !partial => {
                 problems.push(format!("{place}: is required"))
             }
-            None => {}
+            None => {
+                if let Some(default) = f.default.as_ref().filter(|_| !partial) {
+                    kept.insert(f.name.clone(), default.clone());
+                }
+            }
         }
     }
     if model.forbid_unknown {
@@ -840,6 +851,17 @@ pub fn check(app: &App, rule: &Rule, value: &Value, place: &str, problems: &mut 
                     &format!("{place}."),
                     problems,
                 );
+            }
+            if let Some(values) = &rule.values {
+                let named = |name: &String| {
+                    rule.object
+                        .iter()
+                        .flat_map(|m| &m.fields)
+                        .any(|f| f.name == *name)
+                };
+                for (name, value) in fields.iter().filter(|(name, _)| !named(name)) {
+                    check(app, values, value, &format!("{place}.{name}"), problems);
+                }
             }
         }
         _ => {}
@@ -1283,7 +1305,7 @@ mod tests {
           {"kind": "create", "method": "post", "path": "/notes", "status": 201, "secured": false,
            "body": {"forbid_unknown": false, "fields": [
              {"name": "text", "required": true, "read_only": false, "rule": {"types": ["string"]}},
-             {"name": "stars", "required": false, "read_only": false,
+             {"name": "stars", "required": false, "read_only": false, "default": 3,
               "rule": {"types": ["integer"], "maximum": 5}}]},
            "body_optional": false, "shows": ["id", "text", "stars"], "query": [], "page": null},
           {"kind": "delete", "method": "delete", "path": "/notes/{key}", "status": 204, "secured": false,
@@ -1669,8 +1691,20 @@ mod tests {
             status, 422,
             "-3 keeps to the rule (at most 5) but is no u8: {refused}"
         );
+        let (status, defaulted) = send(
+            &app,
+            Method::POST,
+            "/notes",
+            Some(serde_json::json!({"text": "t"})),
+        )
+        .await;
+        assert_eq!(
+            (status, defaulted["stars"].as_u64()),
+            (201, Some(3)),
+            "the schema's default: {defaulted}"
+        );
         let (_, listed) = send(&app, Method::GET, "/notes", None).await;
-        assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+        assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
     }
 
     #[actix_web::test]
@@ -1769,6 +1803,42 @@ mod tests {
             )
             .len(),
             1
+        );
+        let text = Rule {
+            types: vec!["string".into()],
+            ..Rule::default()
+        };
+        let named = Model {
+            fields: vec![FieldRule {
+                name: "n".into(),
+                required: false,
+                read_only: false,
+                rule: Rule::default(),
+                default: None,
+            }],
+            forbid_unknown: false,
+        };
+        let map = Rule {
+            types: vec!["object".into()],
+            object: Some(named),
+            values: Some(Box::new(text)),
+            ..Rule::default()
+        };
+        let mut compiled = HashMap::new();
+        let patterned = Rule {
+            values: Some(Box::new(Rule {
+                pattern: Some("^a".into()),
+                ..Rule::default()
+            })),
+            ..Rule::default()
+        };
+        collect_patterns(&patterned, &mut compiled);
+        assert!(compiled.contains_key("^a"), "the values' pattern");
+        let sent = serde_json::json!({"n": 1, "ab": "ab", "x": 2});
+        assert_eq!(
+            problems(&app, &map, sent),
+            vec!["v.x: must be of type string".to_string()],
+            "n is named, ab keeps to the values' rule"
         );
         let unknown = Rule {
             pattern: Some("(".into()),
