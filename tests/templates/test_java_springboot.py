@@ -405,10 +405,14 @@ def test_the_served_bookstore_behaves_as_the_spec_says_under_schemathesis(tmp_pa
         assert negative.returncode == 0, negative.stdout[-4000:]
 
 
-@pytest.mark.parametrize("case", ["petstore-expanded", "library"])
+# ids.yaml: integer ids the spec bounds from 1000 (the first id is the lowest it allows).
+IDS = Path(__file__).parent / "specs" / "ids.yaml"
+
+
+@pytest.mark.parametrize("case", ["petstore-expanded", "library", IDS.name])
 def test_the_served_case_behaves_as_the_spec_says_under_schemathesis(case: str, tmp_path: Path, tools: Path):
     project = tmp_path / "project"
-    spec_path = CASES / case / "spec.yaml"
+    spec_path = IDS if case == IDS.name else CASES / case / "spec.yaml"
     gaps = rendered(spec_path, project)
     spec, _ = parse_path(spec_path)
     commands = backend_named("java-springboot").run_commands(spec, {})

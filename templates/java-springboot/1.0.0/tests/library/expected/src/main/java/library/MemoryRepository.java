@@ -10,7 +10,14 @@ import java.util.function.UnaryOperator;
 /** A repository in memory: what the service stores is gone when it stops. */
 final class MemoryRepository<T> implements Repository<T> {
   private final Map<String, T> items = new LinkedHashMap<>();
+  private final long firstId;
   private long lastId;
+
+  /** A repository numbering new items from {@code firstId} (the smallest id the spec allows). */
+  MemoryRepository(long firstId) {
+    this.firstId = firstId;
+    this.lastId = firstId - 1;
+  }
 
   @Override
   public synchronized List<T> list() {
@@ -51,6 +58,6 @@ final class MemoryRepository<T> implements Repository<T> {
   @Override
   public synchronized void clear() {
     items.clear();
-    lastId = 0;
+    lastId = firstId - 1;
   }
 }

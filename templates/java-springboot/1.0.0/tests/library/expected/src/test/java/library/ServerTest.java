@@ -72,7 +72,7 @@ class ServerTest extends ApiTest {
 
   @Test
   void anItemDeletedMeanwhileIsNeitherUpdatedNorStoredAgain() {
-    Repository<String> repository = new MemoryRepository<>();
+    Repository<String> repository = new MemoryRepository<>(1L);
     assertTrue(repository.update("key", current -> current + " changed").isEmpty());
     assertTrue(repository.list().isEmpty());
     assertTrue(repository.add("key", "first"));

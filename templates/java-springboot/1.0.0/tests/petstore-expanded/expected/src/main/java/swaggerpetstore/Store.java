@@ -5,7 +5,7 @@ import org.springframework.stereotype.Component;
 /** The repositories of every resource, one service-wide instance. */
 @Component
 class Store {
-  private final Repository<Models.Pet> pets = new MemoryRepository<>();
+  private final Repository<Models.Pet> pets = new MemoryRepository<>(1L);
 
   Repository<Models.Pet> pets() {
     return pets;
