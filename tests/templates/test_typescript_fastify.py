@@ -186,6 +186,22 @@ def served(project: Path, command: str, env: dict[str, str]):
         server.wait()
 
 
+IDS = Path(__file__).parent / "specs/ids.yaml"
+
+
+def test_a_body_default_fills_a_create_and_a_partial_update_keeps_what_it_leaves_out(tools: Path, tmp_path: Path):
+    spec, _ = parse_path(IDS)
+    assert write_project(spec, tmp_path, tools) == []
+    assert run_gates(tmp_path, tools) == []  # the item requires `value`, the create body defaults it
+    commands = BACKEND.run_commands(spec, {})
+    with served(tmp_path, commands["serve"], {}) as url, httpx.Client(base_url=url, timeout=10) as http:
+        created = http.post("/counters", json={"name": "a"}).json()
+        assert created["value"] == 0 and created["counterId"] >= 1000, created
+        counter = f"/counters/{created['counterId']}"
+        assert http.patch(counter, json={"name": "a", "value": 5}).json()["value"] == 5
+        assert http.patch(counter, json={"name": "b"}).json() == {**created, "name": "b", "value": 5}
+
+
 def test_the_served_bookstore_behaves_as_its_spec_says_under_schemathesis(tools: Path, tmp_path: Path):
     spec_path = EXAMPLES / "openapi/bookstore.yaml"
     spec, _ = parse_path(spec_path)

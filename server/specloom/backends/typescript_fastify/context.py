@@ -238,6 +238,32 @@ class TsRoute:
     uses_request: bool = True  # whether the handler reads the request
     mutates_items: bool = False  # whether a list narrows, sorts or pages what it stored
     server_fills: list[tuple[str, str]] = field(default_factory=list)  # required fields the server fills
+    # Fields the item requires that a create or replace body may leave out, and their schema default (JSON).
+    body_defaults: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _defaults(model, deref, samples) -> list[tuple[str, str]]:
+    """(field, default as JSON) of each field of a body model whose schema gives it a valid default."""
+    out = []
+    for f in model.fields:
+        schema = deref(f.schema) if _ref_name(f.schema) else f.schema
+        default = schema.get("default") if isinstance(schema, dict) else None
+        if default is not None and not f.read_only and samples.valid(schema, default):
+            out.append((f.name, json.dumps(default, ensure_ascii=False)))
+    return out
+
+
+def _without_defaults(schema: dict) -> dict:
+    """A body schema whose own properties give no default (the ones behind a $ref keep theirs)."""
+    out = dict(schema)
+    if isinstance(out.get("properties"), dict):
+        out["properties"] = {
+            name: {k: v for k, v in prop.items() if k != "default"} if isinstance(prop, dict) else prop
+            for name, prop in out["properties"].items()
+        }
+    if isinstance(out.get("allOf"), list):
+        out["allOf"] = [_without_defaults(part) if isinstance(part, dict) else part for part in out["allOf"]]
+    return out
 
 
 def _route(view: ResourceView, route: RouteView, schemas: Schemas, deref, samples) -> TsRoute:
@@ -279,9 +305,19 @@ def _route(view: ResourceView, route: RouteView, schemas: Schemas, deref, sample
             members.append(f"{key(p.name)}{'' if present else '?'}: {schemas.ts(p.schema)}")
         schema["querystring"] = {"type": "object", "properties": props, "required": required}
         generic.append("Querystring: { " + "; ".join(members) + " }")
+    body_defaults: list[tuple[str, str]] = []
     if route.body_model:
         model = schemas.api.models[route.body_model]
+        defaults = _defaults(model, deref, samples)
         schema["body"] = {"$ref": f"{model.name}#"}
+        if op.kind == "update" and defaults:
+            # Fastify's Ajv fills defaults in (useDefaults): a partial update would reset what it leaves out.
+            schema["body"] = _without_defaults(schemas.json(model.schema))
+        elif op.kind in ("create", "replace"):
+            item = schemas.api.models[res.item_model]
+            required = {f.name for f in item.fields if f.required}
+            optional = {f.name for f in model.fields if not f.required}
+            body_defaults = [(name, value) for name, value in defaults if name in required & optional]
         generic.append(f"Body: {model.name}")
     if route.no_content:
         schema["response"] = {str(op.success_status): {"type": "null"}}
@@ -291,6 +327,7 @@ def _route(view: ResourceView, route: RouteView, schemas: Schemas, deref, sample
         schema["response"] = {str(op.success_status): {"$ref": f"{route.response_model}#"}}
     handler = "{ " + "; ".join(generic) + " }" if generic else ""
     tr = TsRoute(route, handler, schema, path, names)
+    tr.body_defaults = body_defaults
     taken = set(_LOCALS)
     for q in route.query_params:
         local = camel(q.name)
