@@ -440,6 +440,16 @@ def test_items_are_typed_structs_that_answer_every_value_as_it_was_sent(tmp_path
             assert answer.status_code == 422 and set(answer.json()) == {"message"}, answer.text
 
 
+def served_operations(spec, gaps: list[str]) -> list[str]:
+    """`METHOD /path` of each operation the crate serves: what it leaves to an AI provider is not served without one
+    (library's takeInventory)."""
+    return [
+        f"{op.method.upper()} {op.path}"
+        for op in spec.operations
+        if not any(g.startswith(f"{op.operation_id}:") for g in gaps)
+    ]
+
+
 CREDENTIALS = {
     "bookstore": {"Authorization": "Bearer served-token"},
     "library": {"X-API-Key": "served-token"},
@@ -452,12 +462,7 @@ def test_the_served_project_behaves_as_the_spec_says_under_schemathesis(case: st
     spec_path = CASES / case / "spec.yaml"
     gaps = rendered(spec_path, tmp_path)
     spec, _ = parse_path(spec_path)
-    # What the pack leaves to an AI provider (library's takeInventory) is not served without one.
-    served = [
-        f"{op.method.upper()} {op.path}"
-        for op in spec.operations
-        if not any(g.startswith(f"{op.operation_id}:") for g in gaps)
-    ]
+    served = served_operations(spec, gaps)
     commands = backend_named("rust-actixweb").run_commands(spec, {})
     credentials = dict.fromkeys(commands["credentials_env"], "served-token")
     headers = CREDENTIALS[case]
@@ -506,11 +511,7 @@ def test_a_served_test_spec_is_kept_to_under_schemathesis(name: str, tmp_path: P
     project.mkdir()
     gaps = rendered(spec_path, project)
     spec, _ = parse_path(spec_path)
-    served = [
-        f"{op.method.upper()} {op.path}"
-        for op in spec.operations
-        if not any(g.startswith(f"{op.operation_id}:") for g in gaps)
-    ]
+    served = served_operations(spec, gaps)
     config, token = auth_config(yaml.safe_load(spec_path.read_text()), tmp_path)
     commands = backend_named("rust-actixweb").run_commands(spec, {})
     with serving(project, tools, commands["serve"], dict.fromkeys(commands["credentials_env"], token)) as url:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from specloom.backends.go_nethttp.lang import unique
 from specloom.backends.python_fastapi.lang import with_format_bounds
 from specloom.backends.rust_actixweb.lang import rust_string
 from specloom.core.apimodel import _ref_name, _types
@@ -67,14 +68,6 @@ def field_name(name: str) -> str:
     return "r#" + text if text in _KEYWORDS else text
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    out, n = name, 2
-    while out in taken:
-        out, n = f"{name}{n}", n + 1
-    taken.add(out)
-    return out
-
-
 class RustModels:
     """The structs of models.rs, one per resource item plus one per nested object they hold."""
 
@@ -92,7 +85,7 @@ class RustModels:
         model = self.describer.api.models[rv.res.item_model]
         if model.name in self._by_schema:
             return self._by_schema[model.name]
-        name = _unique(type_name(model.name), self._types)
+        name = unique(type_name(model.name), self._types)
         self._by_schema[model.name] = name
         struct = RustStruct(name, _doc(model.description) or f"One {rv.res.singular}, as stored and answered.")
         self.structs.append(struct)
@@ -114,7 +107,7 @@ class RustModels:
     ) -> RustField:
         rule = self.describer.rule(schema, nullable)
         base = base or self._type(owner, json, schema)
-        rust = _unique(field_name(json), taken)
+        rust = unique(field_name(json), taken)
         serde = [] if rust.removeprefix("r#") == json else [f"rename = {rust_string(json)}"]
         if always:
             kind = f"Option<{base}>" if rule.get("nullable") else base
@@ -165,7 +158,7 @@ class RustModels:
         ref = _ref_name(schema)
         if ref and ref in self._by_schema:
             return self._by_schema[ref]
-        name = _unique(type_name(ref) if ref else owner + type_name(json), self._types)
+        name = unique(type_name(ref) if ref else owner + type_name(json), self._types)
         if ref:
             self._by_schema[ref] = name
         resolved = self.deref(schema)
