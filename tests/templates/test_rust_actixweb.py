@@ -373,10 +373,12 @@ def test_a_secured_operation_left_to_the_ai_is_written_with_the_engine_helpers_t
 
 
 def test_struct_and_field_names_are_rust_whatever_the_spec_calls_them():
-    from specloom.backends.rust_actixweb.models import field_name, type_name
+    from specloom.backends.rust_actixweb.models import field_name, type_name, variant_name
 
     names = ("v1.Pod", "error-model", "DTO", "2fa", "APIKey", "pet_store")
     assert [type_name(n) for n in names] == ["V1Pod", "ErrorModel", "Dto", "Model2fa", "APIKey", "PetStore"]
+    values = ("in_progress", "non-fiction", "", "1", "Self", "USD")
+    assert [variant_name(v) for v in values] == ["InProgress", "NonFiction", "Empty", "Value1", "SelfValue", "Usd"]
     fields = ("type", "self", "fooBar", "HTTPServer", "2fa", "ünïcode", "", "a-b")
     expected = ["r#type", "self_", "foo_bar", "http_server", "field_2fa", "n_code", "field", "a_b"]
     assert [field_name(n) for n in fields] == expected
@@ -390,7 +392,9 @@ def test_items_are_typed_structs_that_answer_every_value_as_it_was_sent(tmp_path
     models = (tmp_path / "src" / "models.rs").read_text()
     for declaration in (
         "pub id: i64,",  # read-only, but the server sets it on every item
-        "pub r#type: String,",
+        "pub r#type: ThingType,",  # enum: [plain, fancy]
+        '#[serde(rename = "plain")]\n    Plain,',
+        '#[serde(rename = "fancy")]\n    Fancy,\n}',
         "pub self_: Option<String>,",
         "pub foo_bar: Option<String>,",  # fooBar
         "pub foo_bar2: Option<String>,",  # foo_bar

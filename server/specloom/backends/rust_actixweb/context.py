@@ -52,6 +52,7 @@ def rust_actixweb(pack: Pack, spec, api: ApiModel, variables: dict, extensions: 
         "extensions": extensions,
         "resources": resources,
         "models": models.structs,
+        "enums": models.enums,
         "reads_presence": models.present,
         "credential": _credential(api),
     }

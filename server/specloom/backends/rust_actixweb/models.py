@@ -42,18 +42,36 @@ class RustField:
 
 
 @dataclass(slots=True)
+class RustEnum:
+    name: str
+    doc: str
+    variants: list[tuple[str, str]]  # (Rust variant, JSON string)
+
+
+@dataclass(slots=True)
 class RustStruct:
     name: str
     doc: str
     fields: list[RustField] = field(default_factory=list)
 
 
-def type_name(name: str) -> str:
-    """An UpperCamelCase Rust type name of a schema name (ASCII letters and digits only)."""
+def _camel(name: str) -> str:
     words = [w for w in re.split(r"[^A-Za-z0-9]+", re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)) if w]
     # clippy's upper_case_acronyms refuses a name that is one acronym (DTO): spell it Dto.
-    out = "".join(w[0].upper() + (w[1:].lower() if w.isupper() else w[1:]) for w in words)
+    return "".join(w[0].upper() + (w[1:].lower() if w.isupper() else w[1:]) for w in words)
+
+
+def type_name(name: str) -> str:
+    """An UpperCamelCase Rust type name of a schema name (ASCII letters and digits only)."""
+    out = _camel(name)
     return out if out[:1].isalpha() else "Model" + out
+
+
+def variant_name(value: str) -> str:
+    """An UpperCamelCase enum variant of a JSON string value ("" is Empty, a leading digit gets Value)."""
+    out = _camel(value) or "Empty"
+    out = out if out[:1].isalpha() else "Value" + out
+    return "SelfValue" if out == "Self" else out
 
 
 def field_name(name: str) -> str:
@@ -76,6 +94,7 @@ class RustModels:
         self.deref = describer.deref
         self.builder = describer.builder
         self.structs: list[RustStruct] = []
+        self.enums: list[RustEnum] = []
         self._types: set[str] = set(_TAKEN_TYPES)
         self._by_schema: dict[str, str] = {}  # model or component name -> its struct
         self.present = False  # some field tells absent from null: models.rs needs its `present` reader
@@ -131,6 +150,10 @@ class RustModels:
             return "serde_json::Value"
         kind = types[0]
         if kind == "string":
+            values = resolved.get("enum")
+            if isinstance(values, list) and values and all(isinstance(v, str) or v is None for v in values):
+                strings = [v for v in values if v is not None]
+                return self._enum(owner, json, schema, strings) if strings else "String"
             return "String"
         if kind == "boolean":
             return "bool"
@@ -153,6 +176,19 @@ class RustModels:
                 return "serde_json::Map<String, serde_json::Value>"
             return self._nested(owner, json, schema, props, required)
         return "serde_json::Value"
+
+    def _enum(self, owner: str, json: str, schema: dict, values: list[str]) -> str:
+        ref = _ref_name(schema)
+        if ref and ref in self._by_schema:
+            return self._by_schema[ref]
+        name = unique(type_name(ref) if ref else owner + type_name(json), self._types)
+        if ref:
+            self._by_schema[ref] = name
+        taken: set[str] = set()
+        variants = [(unique(variant_name(v), taken), v) for v in dict.fromkeys(values)]
+        fallback = f"The spec's schema {ref}." if ref else f"The values of the `{json}` of a {owner}."
+        self.enums.append(RustEnum(name, _doc(self.deref(schema).get("description")) or fallback, variants))
+        return name
 
     def _nested(self, owner: str, json: str, schema: dict, props: dict, required: set) -> str:
         ref = _ref_name(schema)

@@ -10,7 +10,7 @@ pub struct Book {
     pub title: String,
     #[serde(rename = "authorId")]
     pub author_id: String,
-    pub genre: String,
+    pub genre: Genre,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isbn: Option<String>,
     #[serde(
@@ -39,6 +39,21 @@ pub struct Author {
     )]
     pub born: Option<Option<serde_json::Number>>,
     pub id: String,
+}
+
+/// The spec's schema Genre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+// The variants are the spec's values: a shared prefix is theirs to have.
+#[allow(clippy::enum_variant_names)]
+pub enum Genre {
+    #[serde(rename = "fiction")]
+    Fiction,
+    #[serde(rename = "non-fiction")]
+    NonFiction,
+    #[serde(rename = "poetry")]
+    Poetry,
+    #[serde(rename = "drama")]
+    Drama,
 }
 
 /// Reads a field that may be absent or null: absent stays `None`, null is `Some(None)`, so each answers as sent.

@@ -24,11 +24,24 @@ pub struct Book {
     #[serde(rename = "shelfId")]
     pub shelf_id: i64,
     pub title: String,
-    pub language: String,
+    pub language: Language,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<serde_json::Number>,
     #[serde(rename = "addedAt")]
     pub added_at: String,
+}
+
+/// The spec's schema Language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+// The variants are the spec's values: a shared prefix is theirs to have.
+#[allow(clippy::enum_variant_names)]
+pub enum Language {
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "fr")]
+    Fr,
+    #[serde(rename = "de")]
+    De,
 }
 
 /// Reads a field that may be absent or null: absent stays `None`, null is `Some(None)`, so each answers as sent.
