@@ -362,6 +362,13 @@ class Samples:
         candidate = candidate[: min(length, int(schema.get("maxLength") or length))]
         return candidate if self.valid(schema, candidate) else value
 
+    def request_default(self, f: Field) -> object:
+        """The default a request's field takes when it is left out, where its schema gives a valid one; None for
+        none, and for a read-only field (the server's, not the request's)."""
+        schema = self.deref(f.schema) if _ref_name(f.schema) else f.schema
+        value = schema.get("default") if isinstance(schema, dict) and not f.read_only else None
+        return value if value is not None and self.valid(schema, value) else None
+
     def valid(self, schema: dict, example: object) -> bool:
         """Whether a spec's example or default is valid for its own schema: many are not, and a test built on
         one would fail on the app it tests."""

@@ -221,18 +221,12 @@ class _Describer:
                     "required": f.required,
                     "read_only": f.read_only,
                     "rule": self.rule(f.schema, f.nullable),
-                    "default": self.default(f),
+                    "default": self.view.samples.request_default(f),
                 }
                 for f in model.fields
             ],
             "forbid_unknown": (self.deref(model.schema) or {}).get("additionalProperties") is False,
         }
-
-    def default(self, f) -> object:
-        """The default a request's field takes when it is left out; None for none (or a read-only field's)."""
-        schema = self.deref(f.schema) if _ref_name(f.schema) else f.schema
-        value = schema.get("default") if isinstance(schema, dict) and not f.read_only else None
-        return value if value is not None and self.view.samples.valid(schema, value) else None
 
     def rule(self, schema: object, nullable: bool = False, depth: int = 0) -> dict:
         if not isinstance(schema, dict):

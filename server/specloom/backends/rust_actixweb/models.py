@@ -177,13 +177,22 @@ class RustModels:
             return self._nested(owner, json, schema, props, required)
         return "serde_json::Value"
 
-    def _enum(self, owner: str, json: str, schema: dict, values: list[str]) -> str:
+    def _named(self, owner: str, json: str, schema: dict) -> tuple[str, bool]:
+        """The type of a field's schema: its component's, named once, else the owner's and the field's name; and
+        whether it is new (to be declared)."""
         ref = _ref_name(schema)
         if ref and ref in self._by_schema:
-            return self._by_schema[ref]
+            return self._by_schema[ref], False
         name = unique(type_name(ref) if ref else owner + type_name(json), self._types)
         if ref:
             self._by_schema[ref] = name
+        return name, True
+
+    def _enum(self, owner: str, json: str, schema: dict, values: list[str]) -> str:
+        name, new = self._named(owner, json, schema)
+        if not new:
+            return name
+        ref = _ref_name(schema)
         taken: set[str] = set()
         variants = [(unique(variant_name(v), taken), v) for v in dict.fromkeys(values)]
         fallback = f"The spec's schema {ref}." if ref else f"The values of the `{json}` of a {owner}."
@@ -191,12 +200,10 @@ class RustModels:
         return name
 
     def _nested(self, owner: str, json: str, schema: dict, props: dict, required: set) -> str:
+        name, new = self._named(owner, json, schema)
+        if not new:
+            return name
         ref = _ref_name(schema)
-        if ref and ref in self._by_schema:
-            return self._by_schema[ref]
-        name = unique(type_name(ref) if ref else owner + type_name(json), self._types)
-        if ref:
-            self._by_schema[ref] = name
         resolved = self.deref(schema)
         fallback = f"The spec's schema {ref}." if ref else f"The `{json}` of a {owner}."
         struct = RustStruct(name, _doc(resolved.get("description")) or fallback)

@@ -242,15 +242,10 @@ class TsRoute:
     body_defaults: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _defaults(model, deref, samples) -> list[tuple[str, str]]:
+def _defaults(model, samples) -> list[tuple[str, str]]:
     """(field, default as JSON) of each field of a body model whose schema gives it a valid default."""
-    out = []
-    for f in model.fields:
-        schema = deref(f.schema) if _ref_name(f.schema) else f.schema
-        default = schema.get("default") if isinstance(schema, dict) else None
-        if default is not None and not f.read_only and samples.valid(schema, default):
-            out.append((f.name, json.dumps(default, ensure_ascii=False)))
-    return out
+    defaults = ((f.name, samples.request_default(f)) for f in model.fields)
+    return [(name, json.dumps(value, ensure_ascii=False)) for name, value in defaults if value is not None]
 
 
 def _without_defaults(schema: dict) -> dict:
@@ -308,7 +303,7 @@ def _route(view: ResourceView, route: RouteView, schemas: Schemas, deref, sample
     body_defaults: list[tuple[str, str]] = []
     if route.body_model:
         model = schemas.api.models[route.body_model]
-        defaults = _defaults(model, deref, samples)
+        defaults = _defaults(model, samples)
         schema["body"] = {"$ref": f"{model.name}#"}
         if op.kind == "update" and defaults:
             # Fastify's Ajv fills defaults in (useDefaults): a partial update would reset what it leaves out.
